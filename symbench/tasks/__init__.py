@@ -1,0 +1,1 @@
+"""One module per SymBench task; each defines TASK (or TASKS). See symbench.registry."""

@@ -1,0 +1,68 @@
+"""SymBench's public types: a task, a sample, a score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+from pydantic import BaseModel, Field
+
+ScoringMode = Literal["strict", "faithful"]
+Category = Literal["math", "planning", "logic", "spatial", "string", "puzzle", "counting", "reasoning"]
+
+
+class Sample(BaseModel):
+    """One instance of a task."""
+
+    task: str
+    id: str
+    question: str
+    metadata: dict[str, Any] = Field(default_factory=dict, description="the instance, parsed: what verifiers read")
+    gold: Any = Field(None, description="the stored or reference answer; None when the task has none")
+    source: str | None = Field(None, description="where it was loaded from (a path), or 'generated:<seed>'")
+
+
+class Score(BaseModel):
+    """The verdict on one answer."""
+
+    verdict: Literal["correct", "incorrect", "partial"]
+    value: float = Field(ge=0.0, le=1.0)
+    parsed: Any = None
+    reason: str = ""
+
+    @classmethod
+    def correct(cls, parsed: Any = None, reason: str = "") -> "Score":
+        return cls(verdict="correct", value=1.0, parsed=parsed, reason=reason)
+
+    @classmethod
+    def incorrect(cls, reason: str, parsed: Any = None) -> "Score":
+        return cls(verdict="incorrect", value=0.0, parsed=parsed, reason=reason)
+
+
+@dataclass(frozen=True)
+class Task:
+    """A SymBench task.
+
+    - ``load(data_dir)``: the samples of the original layout under ``data_dir`` (the
+      folder holding ``game24_dataset/``, ``BoxLift_dataset/``...).
+    - ``generate(seed, **knobs)``: a new sample; same seed and knobs, same sample. Its
+      ``gold`` is a reference answer that ``verify`` accepts.
+    - ``verify(sample, answer_text, mode)``: the full scorer (may compare with gold).
+    - ``check(question, answer_text)``: the question-derived constraint check (parses the
+      instance out of the question text, never looks at a gold); None where the task
+      has no check without a gold. This is the only one the server may use.
+    """
+
+    name: str
+    title: str
+    seen: bool
+    category: Category
+    load: Callable[[Path], list[Sample]]
+    generate: Callable[..., Sample]
+    verify: Callable[[Sample, str, ScoringMode], Score]
+    check: Callable[[str, str], Score] | None = None
+    data_dirs: tuple[str, ...] = ()
+    knobs: dict[str, Any] = field(default_factory=dict)
+    modes_note: str = "strict and faithful score alike"
+    """What differs between the scoring modes for this task (shown by ``symbench show``)."""
