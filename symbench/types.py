@@ -64,5 +64,15 @@ class Task:
     check: Callable[[str, str], Score] | None = None
     data_dirs: tuple[str, ...] = ()
     knobs: dict[str, Any] = field(default_factory=dict)
+    render_gold: Callable[[Sample], str] | None = None
+    """The stored gold written as a model would answer (default ``<<<gold>>>``)."""
+    gold_defect: Callable[[Sample], str | None] | None = None
+    """The documented reason this sample's stored gold is wrong in strict mode, else None."""
     modes_note: str = "strict and faithful score alike"
     """What differs between the scoring modes for this task (shown by ``symbench show``)."""
+
+    def gold_answer(self, sample: Sample) -> str:
+        """The sample's gold as answer text that ``verify`` reads."""
+        if self.render_gold is not None:
+            return self.render_gold(sample)
+        return f"<<<{sample.gold}>>>"
