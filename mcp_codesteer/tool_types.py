@@ -1,0 +1,61 @@
+"""The structured results the MCP tools return.
+
+Hosts such as Claude Code pass only ``structuredContent`` to their model, so everything
+the model must read (the next prompt above all) is a field here, not only text content.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from checkers.types import AnswerCheck, SymbolicReport
+
+
+class SymbolicSummary(BaseModel):
+    verdict: str
+    score: int
+    advice: str
+
+
+class SteerResult(BaseModel):
+    """One step of the steering loop, as ``steer_next`` returns it."""
+
+    session_id: str = Field(description="pass it back with the next response")
+    action: Literal["code", "text", "refine", "return", "terminate"]
+    prompt: str = Field(description="the instruction for your next turn; when done, the closing message")
+    rationale: str = Field(description="why the guide chose this action")
+    done: bool = Field(description="true after return or terminate: stop and give final_answer")
+    final_answer: str | None = None
+    round: int = Field(description="TaskLLM responses received so far")
+    rounds_left: int
+    guide: str = Field(description="which guide decided")
+    execution: str | None = Field(None, description="what the code of the last response printed (capped)")
+    exit_code: int | None = None
+    timed_out: bool = False
+    symbolic: SymbolicSummary | None = None
+    answer: str | None = Field(None, description="the answer found in the last response")
+    answer_check: AnswerCheck | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+
+class RunCodeResult(BaseModel):
+    stdout: str
+    stderr: str
+    exit_code: int | None
+    duration_s: float
+    timed_out: bool
+    truncated: bool
+    backend: str
+    isolated: bool
+    notes: list[str] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list, description="names of figures returned as image content")
+
+
+class CheckSymbolicResult(SymbolicReport):
+    pass
+
+
+class CheckAnswerResult(AnswerCheck):
+    instructions: str | None = Field(None, description="how to write a checker, when the verdict is unverified")

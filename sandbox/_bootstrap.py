@@ -1,0 +1,88 @@
+"""Runs inside the local sandbox before the model's code: limits, then the code, then figures.
+
+Invoked as ``python -I _bootstrap.py MAIN_PY LIMITS_JSON FILES_FD``. Lowering hard
+rlimits cannot be undone without privileges, so the code that follows cannot lift them.
+Figures left open by matplotlib (the Agg backend's ``show`` shows nothing) are saved
+into the work directory, and every PNG there goes back on FILES_FD as one JSON line.
+"""
+
+import base64
+import json
+import os
+import resource
+import sys
+import traceback
+
+
+def _limit(which, value):
+    try:
+        resource.setrlimit(which, (value, value))
+    except (ValueError, OSError):
+        pass
+
+
+def _apply_limits(limits):
+    _limit(resource.RLIMIT_CORE, 0)
+    _limit(resource.RLIMIT_AS, limits["memory_bytes"])
+    _limit(resource.RLIMIT_FSIZE, limits["file_size_bytes"])
+    _limit(resource.RLIMIT_NOFILE, limits["open_files"])
+    _limit(resource.RLIMIT_CPU, limits["cpu_s"])
+
+
+def _save_figures():
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None:
+        return
+    try:
+        for number in pyplot.get_fignums():
+            pyplot.figure(number).savefig(f"figure_{number}.png")
+    except Exception:  # a broken figure must not hide the program's own result
+        traceback.print_exc()
+
+
+def _send_files(fd, max_files, max_bytes):
+    out = []
+    try:
+        names = sorted(n for n in os.listdir(".") if n.lower().endswith(".png"))[:max_files]
+        for name in names:
+            if os.path.getsize(name) <= max_bytes:
+                with open(name, "rb") as fh:
+                    out.append({"name": name, "data_b64": base64.b64encode(fh.read()).decode()})
+        os.write(fd, (json.dumps(out) + "\n").encode())
+    except OSError:
+        pass
+
+
+def main():
+    main_py, limits_json, files_fd = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    limits = json.loads(limits_json)
+    with open(main_py, encoding="utf-8") as fh:
+        source = fh.read()
+    os.set_inheritable(files_fd, False)
+    _apply_limits(limits)
+    sys.argv = ["main.py"]
+    sys.path.insert(0, os.getcwd())
+    namespace = {"__name__": "__main__", "__file__": "main.py", "__builtins__": __builtins__}
+    code = 0
+    try:
+        exec(compile(source, "main.py", "exec"), namespace)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if exc.code is not None and not isinstance(exc.code, int):
+            print(exc.code, file=sys.stderr)
+    except BaseException as exc:  # the model's error, reported as Python would
+        tb = exc.__traceback__.tb_next if exc.__traceback__ else None
+        traceback.print_exception(type(exc), exc, tb)
+        code = 1
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:
+            pass
+        _save_figures()
+        _send_files(files_fd, limits["max_files"], limits["max_file_bytes"])
+    os._exit(code)
+
+
+main()

@@ -1,0 +1,379 @@
+"""The local backend: bubblewrap around the server's own interpreter, the fallback to docker.
+
+Each run gets fresh namespaces (no network but its own loopback, its own PIDs, no host
+files beyond the interpreter and its libraries, bound read-only), a size-limited tmpfs
+as its working directory, a scrubbed environment, rlimits, a per-run cgroup where the
+host allows one, and a wall-clock timeout that kills the whole process tree.
+
+Without bubblewrap the code still runs (so the server stays usable), with the same
+limits but no isolation, and every result says so.
+
+What this backend cannot contain, compared with docker: CPU share (only a CPU-time
+rlimit), and, where no cgroup can be created, the number of processes (a fork bomb is
+cut only by the timeout) and the memory of several processes together (RLIMIT_AS is
+per process).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import math
+import os
+import shutil
+import signal
+import sys
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import anyio
+from anyio.abc import ByteReceiveStream, Process
+
+from .cgroups import CgroupLayout, RunCgroup, detect_layout
+from .types import ExecFile, ExecResult, SandboxLimits
+
+_BOOTSTRAP = Path(__file__).with_name("_bootstrap.py")
+_ENV = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "HOME": "/work",
+    "LANG": "C.UTF-8",
+    "MPLBACKEND": "Agg",
+    "MPLCONFIGDIR": "/tmp",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONUNBUFFERED": "1",
+    "PYTHONIOENCODING": "utf-8",
+}
+FLOOD_FACTOR = 16
+"""A run whose output passes this many times the output cap is killed early: the rest
+would be discarded anyway, and waiting for the timeout only slows the caller."""
+MAX_FILES = 8
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+
+def _interpreter_roots() -> list[str]:
+    """Directories the interpreter needs, to bind read-only (a venv and its base)."""
+    roots = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    roots.add(os.path.dirname(os.path.dirname(os.path.realpath(sys.executable))))
+    return sorted(r for r in roots if not r.startswith("/usr"))
+
+
+class LocalSandbox:
+    """Runs code under bubblewrap; see the module docstring for what it does and does not contain."""
+
+    name = "local"
+
+    def __init__(self, limits: SandboxLimits | None = None, *, bwrap: str | None = None, concurrency: int | None = None):
+        self.limits = limits or SandboxLimits()
+        self._bwrap = bwrap if bwrap is not None else shutil.which("bwrap")
+        self._python = os.path.realpath(sys.executable)
+        self._cgroups: CgroupLayout | None = None
+        self._started = False
+        self._slots = anyio.Semaphore(concurrency or max(2, (os.cpu_count() or 1) * 2))
+        self.warnings: list[str] = []
+
+    @property
+    def isolated(self) -> bool:
+        return self._bwrap is not None
+
+    async def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        if self._bwrap is None:
+            self.warnings.append(
+                "bubblewrap (bwrap) is not installed: model-written code runs UNISOLATED on this host, with "
+                "rlimits and a scrubbed environment only. Install it (Debian/Ubuntu: apt-get install bubblewrap) "
+                "or use the docker sandbox."
+            )
+        self._cgroups = await anyio.to_thread.run_sync(detect_layout)
+        if self._cgroups is None:
+            self.warnings.append(
+                "no cgroup can be created here: the local sandbox cannot cap the number of processes or the "
+                "total memory of a run; a fork bomb is stopped only by the timeout."
+            )
+
+    async def aclose(self) -> None:
+        self._started = False
+
+    def describe(self) -> dict:
+        return {
+            "backend": self.name,
+            "isolated": self.isolated,
+            "bubblewrap": self._bwrap,
+            "interpreter": self._python,
+            "cgroups": self._cgroups.describe() if self._cgroups else None,
+            "limits": self.limits.model_dump(),
+            "warnings": self.warnings,
+        }
+
+    def _command(self, workdir: Path, main_py: Path, files_fd: int, limits_json: str) -> list[str]:
+        boot = ["-I", "/sandbox/boot.py", "/sandbox/main.py", limits_json, str(files_fd)]
+        if self._bwrap is None:
+            return [self._python, "-I", str(_BOOTSTRAP), str(main_py), limits_json, str(files_fd)]
+        cmd = [
+            self._bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+            "--uid", "65534", "--gid", "65534", "--hostname", "sandbox",
+            "--ro-bind", "/usr", "/usr",
+        ]  # fmt: skip
+        for top in ("/bin", "/sbin", "/lib", "/lib64", "/lib32"):
+            if os.path.islink(top):
+                cmd += ["--symlink", os.readlink(top), top]
+            elif os.path.isdir(top):
+                cmd += ["--ro-bind", top, top]
+        for root in _interpreter_roots():
+            cmd += ["--ro-bind", root, root]
+        cmd += [
+            "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
+            "--ro-bind-try", "/etc/localtime", "/etc/localtime",
+            "--ro-bind-try", "/etc/fonts", "/etc/fonts",
+            "--proc", "/proc", "--dev", "/dev",
+            "--size", str(self.limits.tmpfs_mb * 1024 * 1024), "--tmpfs", "/work",
+            "--size", str(self.limits.tmpfs_mb * 1024 * 1024), "--tmpfs", "/tmp",
+            "--ro-bind", str(_BOOTSTRAP), "/sandbox/boot.py",
+            "--ro-bind", str(main_py), "/sandbox/main.py",
+            "--chdir", "/work", "--clearenv",
+        ]  # fmt: skip
+        for key, value in _ENV.items():
+            cmd += ["--setenv", key, value]
+        return cmd + [self._python, *boot]
+
+    async def run(self, code: str, *, timeout_s: float | None = None, stdin: str | None = None) -> ExecResult:
+        """Run ``code`` once in a fresh sandbox.
+
+        At the wall-clock limit (``timeout_s``, default ``limits.timeout_s``, at most
+        ``limits.max_timeout_s``) the whole process group is killed and ``timed_out`` set.
+        Output past ``limits.output_bytes`` per stream is read and dropped (``truncated``);
+        past FLOOD_FACTOR times that, the run is killed early.
+        """
+        if not self._started:
+            await self.start()
+        timeout = min(timeout_s or self.limits.timeout_s, self.limits.max_timeout_s)
+        async with self._slots:
+            return await self._run(code, timeout, stdin)
+
+    async def _run(self, code: str, timeout: float, stdin: str | None) -> ExecResult:
+        limits_json = json.dumps(
+            {
+                "memory_bytes": self.limits.memory_mb * 1024 * 1024,
+                "file_size_bytes": self.limits.file_size_mb * 1024 * 1024,
+                "open_files": self.limits.open_files,
+                "cpu_s": math.ceil(timeout) + 1,
+                "max_files": MAX_FILES,
+                "max_file_bytes": MAX_FILE_BYTES,
+            }
+        )
+        with tempfile.TemporaryDirectory(prefix="codesteer-run-") as tmp:
+            tmpdir = Path(tmp)
+            main_py = tmpdir / "main.py"
+            main_py.write_text(code, encoding="utf-8")
+            workdir = tmpdir / "work"
+            workdir.mkdir()
+            if self._bwrap is None:
+                main_py.chmod(0o644)
+            cgroup = self._make_cgroup()
+            read_fd, write_fd = os.pipe()
+            cmd = self._command(workdir, main_py, write_fd, limits_json)
+            if cgroup is not None:
+                # Join the groups before exec, so every descendant is counted from the start.
+                joins = " ".join(f"echo $$ > {p} &&" for p in cgroup.procs_files)
+                cmd = ["/bin/sh", "-c", f'{joins} exec "$@"', "sh", *cmd]
+            env = None if self._bwrap else {**_ENV, "HOME": str(workdir), "MPLCONFIGDIR": str(workdir)}
+            try:
+                return await self._supervise(cmd, env, workdir, stdin, timeout, read_fd, write_fd, cgroup)
+            finally:
+                with contextlib.suppress(OSError):
+                    os.close(read_fd)
+                if cgroup is not None:
+                    await anyio.to_thread.run_sync(cgroup.remove)
+
+    def _make_cgroup(self) -> RunCgroup | None:
+        if self._cgroups is None:
+            return None
+        try:
+            return RunCgroup(self._cgroups, pids=self.limits.pids, memory_bytes=self.limits.memory_mb * 1024 * 1024)
+        except OSError:
+            return None
+
+    async def _supervise(
+        self,
+        cmd: list[str],
+        env: dict[str, str] | None,
+        workdir: Path,
+        stdin: str | None,
+        timeout: float,
+        read_fd: int,
+        write_fd: int,
+        cgroup: RunCgroup | None,
+    ) -> ExecResult:
+        cap = self.limits.output_bytes
+        started = time.monotonic()
+        out, err = _Capped(cap), _Capped(cap)
+        files_raw = bytearray()
+        timed_out = flooded = False
+        try:
+            proc = await anyio.open_process(
+                cmd,
+                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=str(workdir),
+                env=env or {},
+                start_new_session=True,
+                pass_fds=(write_fd,),
+            )
+        finally:
+            os.close(write_fd)
+        try:
+            with anyio.move_on_after(timeout) as scope:
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(_drain, proc.stdout, out, lambda: self._flood(proc, out, err))
+                    tg.start_soon(_drain, proc.stderr, err, lambda: self._flood(proc, out, err))
+                    tg.start_soon(_read_fd, read_fd, files_raw)
+                    if stdin is not None and proc.stdin is not None:
+                        tg.start_soon(_feed, proc.stdin, stdin.encode())
+                    await proc.wait()
+            timed_out = scope.cancelled_caught
+            flooded = out.total + err.total > FLOOD_FACTOR * cap
+        finally:
+            _kill_group(proc)
+            if cgroup is not None:
+                cgroup.kill_all()
+            with anyio.CancelScope(shield=True):
+                await proc.wait()
+        duration = time.monotonic() - started
+        exit_code = None if timed_out else proc.returncode
+        notes = self._notes(exit_code, timed_out, flooded, timeout, err.text(), cgroup)
+        return ExecResult(
+            stdout=out.text(),
+            stderr=err.text(),
+            exit_code=exit_code,
+            duration_s=round(duration, 4),
+            timed_out=timed_out,
+            truncated=out.truncated or err.truncated,
+            backend=self.name,
+            isolated=self.isolated,
+            notes=notes,
+            files=_parse_files(bytes(files_raw)),
+        )
+
+    def _flood(self, proc: Process, out: "_Capped", err: "_Capped") -> None:
+        if out.total + err.total > FLOOD_FACTOR * self.limits.output_bytes:
+            _kill_group(proc)
+
+    def _notes(
+        self, exit_code: int | None, timed_out: bool, flooded: bool, timeout: float, stderr: str, cgroup: RunCgroup | None
+    ) -> list[str]:
+        notes: list[str] = []
+        if not self.isolated:
+            notes.append("WARNING: this code ran UNISOLATED on the server's host (bubblewrap is not installed).")
+        if timed_out:
+            notes.append(
+                f"Killed at the wall-clock limit of {timeout:g} s: an endless loop, a wait, or a search too slow "
+                "for the limit. Bound the loop or search more cleverly."
+            )
+        if flooded:
+            notes.append(
+                f"Killed for flooding output (over {FLOOD_FACTOR} times the {self.limits.output_bytes}-byte cap): "
+                "print less."
+            )
+        elif exit_code is not None and exit_code < 0:
+            sig = -exit_code
+            meaning = {
+                signal.SIGKILL: "killed (SIGKILL), most likely at the memory limit",
+                signal.SIGXCPU: "stopped at the CPU-time limit",
+                signal.SIGXFSZ: f"stopped at the file-size limit of {self.limits.file_size_mb} MB",
+                signal.SIGSEGV: "crashed (segmentation fault), possibly at the memory limit",
+            }.get(sig, f"killed by signal {sig}")
+            notes.append(f"The program was {meaning}.")
+        if "MemoryError" in stderr:
+            notes.append(f"The program ran out of memory (limit {self.limits.memory_mb} MB): use less memory.")
+        if "No space left on device" in stderr or "File too large" in stderr:
+            notes.append(
+                f"Disk limit reached: the work directory holds {self.limits.tmpfs_mb} MB and one file at most "
+                f"{self.limits.file_size_mb} MB."
+            )
+        if cgroup is not None:
+            notes.extend(cgroup.hit_limits())
+        return notes
+
+
+class _Capped:
+    """Keeps the first ``cap`` bytes of a stream and counts the rest."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.buf = bytearray()
+        self.total = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        room = self.cap - len(self.buf)
+        if room > 0:
+            self.buf += chunk[:room]
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > self.cap
+
+    def text(self) -> str:
+        text = self.buf.decode("utf-8", errors="replace")
+        if self.truncated:
+            text += f"\n[output truncated: {self.total - self.cap} more bytes dropped]"
+        return text
+
+
+async def _drain(stream: ByteReceiveStream | None, sink: _Capped, on_chunk) -> None:
+    # Keep reading after the cap: a writer blocked on a full pipe would never exit.
+    if stream is None:
+        return
+    with contextlib.suppress(anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError):
+        async for chunk in stream:
+            sink.add(chunk)
+            on_chunk()
+
+
+async def _feed(stream, data: bytes) -> None:
+    with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError, BrokenPipeError, OSError):
+        await stream.send(data)
+    with contextlib.suppress(Exception):
+        await stream.aclose()
+
+
+async def _read_fd(fd: int, sink: bytearray) -> None:
+    limit = MAX_FILES * MAX_FILE_BYTES * 2
+    while True:
+        await anyio.wait_readable(fd)
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return
+        if len(sink) < limit:
+            sink += chunk
+
+
+def _kill_group(proc: Process) -> None:
+    # Not proc.kill(): Popen polls (and so reaps) before signalling, which leaves
+    # asyncio's child watcher with an unknown pid and a made-up exit code.
+    if proc.returncode is None:
+        with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _parse_files(raw: bytes) -> list[ExecFile]:
+    line = raw.split(b"\n", 1)[0]
+    if not line:
+        return []
+    try:
+        items = json.loads(line)
+        files = []
+        for item in items[:MAX_FILES]:
+            base64.b64decode(item["data_b64"], validate=True)
+            files.append(ExecFile(name=os.path.basename(str(item["name"])), mime_type="image/png", data_b64=item["data_b64"]))
+        return files
+    except (ValueError, KeyError, TypeError):
+        return []
