@@ -1,0 +1,102 @@
+"""Is an answer right? Three ways, in order of trust.
+
+1. ``checker_code``: the paper's self-answer checker, a program written to test the
+   answer. It runs in the sandbox with ``ANSWER`` and ``QUESTION`` defined and prints
+   CORRECT, or INCORRECT with the reason (a failed ``assert`` counts as INCORRECT).
+2. A SymBench task's question-derived constraint check (never a stored gold).
+3. Otherwise the verdict is "unverified", with instructions for writing a checker.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sandbox.types import Sandbox
+
+from .types import AnswerCheck
+
+CHECKER_INSTRUCTIONS = (
+    "To verify this answer, call check_answer again with checker_code: a python program that tests the answer "
+    "against every condition of the question. It runs with two variables already defined: ANSWER (the answer, "
+    "a string; parse it yourself) and QUESTION (the question). Print CORRECT when every condition holds, or "
+    "INCORRECT: <the condition that fails> otherwise (a failed assert also counts as incorrect). Check the "
+    "conditions, do not recompute an expected answer by hand."
+)
+
+_VERDICT = re.compile(r"^\s*(INCORRECT|CORRECT)\b[:\s-]*(.*)$", re.IGNORECASE)
+
+
+def checker_program(checker_code: str, question: str, answer: str) -> str:
+    """The checker with the answer and question bound as literals (no string interpolation of code)."""
+    return f"ANSWER = {answer!r}\nQUESTION = {question!r}\n\n{checker_code}"
+
+
+def verdict_from_run(stdout: str, stderr: str, exit_code: int | None, timed_out: bool) -> AnswerCheck:
+    """Read the checker's verdict: its last CORRECT/INCORRECT line, or a failed assert."""
+    if timed_out:
+        return AnswerCheck(verdict="unverified", reason="the checker was killed at the time limit", method="checker_code")
+    verdict_line = None
+    for line in stdout.splitlines():
+        if _VERDICT.match(line):
+            verdict_line = line
+    if "AssertionError" in stderr:
+        last = stderr.strip().splitlines()[-1] if stderr.strip() else "AssertionError"
+        reason = last.partition(":")[2].strip() or "an assertion of the checker failed"
+        return AnswerCheck(verdict="incorrect", reason=reason, method="checker_code", details=stderr[-1000:])
+    if exit_code not in (0, None):
+        tail = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit code {exit_code}"
+        return AnswerCheck(
+            verdict="unverified", reason=f"the checker itself failed: {tail}", method="checker_code", details=stderr[-1000:]
+        )
+    if verdict_line is None:
+        return AnswerCheck(
+            verdict="unverified",
+            reason="the checker printed neither CORRECT nor INCORRECT",
+            method="checker_code",
+            details=stdout[-1000:],
+        )
+    match = _VERDICT.match(verdict_line)
+    assert match is not None
+    word, reason = match.group(1).upper(), match.group(2).strip()
+    if word == "CORRECT":
+        return AnswerCheck(verdict="correct", reason=reason or "the checker printed CORRECT", method="checker_code")
+    return AnswerCheck(verdict="incorrect", reason=reason or "the checker printed INCORRECT", method="checker_code")
+
+
+async def run_checker(
+    sandbox: Sandbox, question: str, answer: str, checker_code: str, timeout_s: float | None = None
+) -> AnswerCheck:
+    """Run ``checker_code`` in the sandbox against ``answer`` and read its verdict."""
+    result = await sandbox.run(checker_program(checker_code, question, answer), timeout_s=timeout_s)
+    return verdict_from_run(result.stdout, result.stderr, result.exit_code, result.timed_out)
+
+
+def check_with_task(task_name: str, question: str, answer: str) -> AnswerCheck:
+    """The SymBench task's question-derived check. KeyError for an unknown task name."""
+    from symbench import get_task
+
+    task = get_task(task_name)
+    if task.check is None:
+        return AnswerCheck(
+            verdict="unverified",
+            reason=f"the task {task.name} has no check that works without a stored answer",
+            method="none",
+        )
+    text = answer if "<<<" in answer else f"<<<{answer}>>>"
+    try:
+        score = task.check(question, text)
+    except Exception as exc:  # a task parser that cannot read this question
+        return AnswerCheck(
+            verdict="unverified",
+            reason=f"the {task.name} check could not read this question ({type(exc).__name__}: {exc})",
+            method="task_constraints",
+        )
+    verdict = "correct" if score.verdict == "correct" else "incorrect"
+    reason = score.reason or ("the answer satisfies the task's constraints" if verdict == "correct" else "constraint violated")
+    if score.verdict == "partial":
+        reason = f"only partly right (score {score.value:.2f}): {reason}"
+    return AnswerCheck(verdict=verdict, reason=reason, method="task_constraints", details=repr(score.parsed)[:500])
+
+
+def unverified() -> AnswerCheck:
+    return AnswerCheck(verdict="unverified", reason="no checker code and no task check was given", method="none")

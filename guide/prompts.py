@@ -1,0 +1,71 @@
+"""The instructions the guide gives the TaskLLM, shared by every guide backend."""
+
+from __future__ import annotations
+
+ANSWER_FORMAT = "End your response with the final answer in the form <<<answer>>>."
+
+CODE_FIRST = (
+    "Solve this by writing ONE python code block (```python ... ```) that computes the answer: search the "
+    "candidates (loops, itertools, backtracking, BFS/DFS) or compute symbolically (sympy, fractions, z3) "
+    "rather than working the answer out by hand. The code will be executed and you will see its output. "
+    "Make the program print the final answer in the form <<<answer>>>."
+)
+
+TEXT_FIRST = (
+    "Answer this by reasoning step by step in text; no code is needed. " + ANSWER_FORMAT
+)
+
+SWITCH_TO_CODE = (
+    "Your text answer {why}. Switch to code: write ONE python code block that derives the answer by search or "
+    "symbolic computation and checks every condition of the question, and make it print the answer as <<<answer>>>."
+)
+
+SWITCH_TO_TEXT = (
+    "Your programs keep failing ({why}). Step back and reason in text: restate every condition of the question, "
+    "find what your code got wrong, then answer. " + ANSWER_FORMAT
+)
+
+PUSH_TO_SEARCH = (
+    "Your code does not compute the answer: {advice} Rewrite it so the program itself finds the answer "
+    "(enumerate candidates and test each against the conditions, or set up and solve the equations), "
+    "and print the answer as <<<answer>>>."
+)
+
+FIX_SYNTAX = "Your code does not parse: {error}. Fix it and send the whole corrected python block."
+
+FIX_ERROR = (
+    "Your code failed when run (its output is above). Fix the error and send the whole corrected python block; "
+    "print the answer as <<<answer>>>."
+)
+
+FIX_TIMEOUT = (
+    "Your code was stopped at the time limit. Make it faster: prune the search with the "
+    "question's constraints, avoid enumerating the whole space, or compute symbolically. Send the whole "
+    "corrected python block and print the answer as <<<answer>>>."
+)
+
+NO_ANSWER = (
+    "I could not find an answer in your response{where}. Give the final answer explicitly in the form "
+    "<<<answer>>>{how}."
+)
+
+ANSWER_WRONG = (
+    "The answer {answer} fails its check: {reason}\nFind the mistake and answer again{how}."
+)
+
+VERIFY = (
+    "Your program answered {answer}. Before this answer is returned, verify it: extend the code with checks "
+    "of every condition of the question against this answer (assert each one), run it again, and print the "
+    "verified answer as <<<answer>>>."
+)
+
+RETURN = "The answer {answer} stands. Give it as the final answer: <<<{answer}>>>"
+
+TERMINATE = "No rounds are left. The best answer so far is {answer}; give it as the final answer."
+
+TERMINATE_NONE = "No rounds are left and no answer was found."
+
+
+def question_with(instruction: str, question: str) -> str:
+    """The TaskLLM's first message: the question, then how to answer it."""
+    return f"{question.strip()}\n\n{instruction}"

@@ -1,0 +1,1 @@
+"""Sub-commands of ``mcp-codesteer`` that belong to the server itself."""

@@ -1,0 +1,239 @@
+"""The five methods a run compares, all driven through the server's tools.
+
+- only_question: the question alone, one turn.
+- all_text: the question with an instruction to reason in text only, one turn.
+- all_code: the question with an instruction to answer with one program; the program
+  is run once with run_code and what it printed is the answer.
+- code_feedback: as all_code, then each run's output is fed back (no guide) until the
+  model answers without code or the rounds run out.
+- codesteer: the guide in the loop: steer_next -> TaskLLM -> steer_next ... until done.
+
+None of them sees a gold answer; scoring happens later, in the runner.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .code_blocks import extract_code
+from .providers.base import GenerationSettings, Message, TaskLLM, Usage
+from .records import METHODS, ModelEvent, ToolEvent
+from .tools import ToolCaller, ToolCallError
+
+ANSWER_FORMAT = "Give the final answer at the end in the form <<<answer>>>."
+
+TEXT_INSTRUCTION = (
+    "Solve this by reasoning step by step in text. Do not write or use any code. " + ANSWER_FORMAT
+)
+CODE_INSTRUCTION = (
+    "Solve this by writing one complete Python program in a ```python block. The program must compute the "
+    "answer (do not hard-code it) and print the final answer in the form <<<answer>>>. Reply with the program only."
+)
+FEEDBACK_TEMPLATE = (
+    "Your program was run.\n{execution}\n\n"
+    "If this output answers the question correctly, reply with the final answer only, in the form <<<answer>>>, "
+    "without code. Otherwise, reply with a corrected complete program in a ```python block."
+)
+
+FEEDBACK_CHARS = 2000
+"""Each output stream quoted back to the model in code_feedback is cut to this many characters."""
+
+STEER_SLACK_CALLS = 2
+"""steer_next calls allowed beyond max_rounds + 1 before the client stops a session that never ends."""
+
+
+class MethodError(RuntimeError):
+    """The method could not finish (a tool failed, the server never said done)."""
+
+
+@dataclass
+class Trace:
+    """What happened during one sample: every model turn and tool call, with times and tokens."""
+
+    started: float = field(default_factory=time.perf_counter)
+    events: list[ModelEvent | ToolEvent] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    model_s: float = 0.0
+    tool_s: float = 0.0
+    rounds: int = 0
+    session_id: str | None = None
+
+    def now(self) -> float:
+        return time.perf_counter() - self.started
+
+
+@dataclass
+class MethodContext:
+    llm: TaskLLM
+    tools: ToolCaller
+    generation: GenerationSettings
+    max_rounds: int = 6
+    code_timeout_s: float | None = None
+    task_name: str | None = None
+    trace: Trace = field(default_factory=Trace)
+
+    async def ask(self, messages: list[Message]) -> str:
+        """One TaskLLM turn on the conversation so far; recorded as a ModelEvent."""
+        trace = self.trace
+        trace.rounds += 1
+        at = trace.now()
+        event = ModelEvent(round=trace.rounds, at_s=at, duration_s=0.0, prompt=messages[-1].content)
+        trace.events.append(event)
+        try:
+            completion = await self.llm.generate(messages, self.generation)
+        except Exception as exc:
+            event.error = f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            event.duration_s = trace.now() - at
+            trace.model_s += event.duration_s
+        event.response = completion.text
+        event.usage = completion.usage
+        event.finish_reason = completion.finish_reason
+        event.attempts = completion.attempts
+        trace.usage = trace.usage + completion.usage
+        return completion.text
+
+    async def tool(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        """One tool call through the server; recorded as a ToolEvent."""
+        trace = self.trace
+        at = trace.now()
+        event = ToolEvent(round=trace.rounds, at_s=at, duration_s=0.0, tool=name,
+                          arguments={k: v for k, v in arguments.items() if v is not None})
+        trace.events.append(event)
+        try:
+            result = await self.tools.call(name, arguments)
+        except Exception as exc:
+            event.is_error = True
+            event.error = f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            event.duration_s = trace.now() - at
+            trace.tool_s += event.duration_s
+        event.result = result
+        return result
+
+    async def run_code(self, code: str) -> dict[str, Any]:
+        return await self.tool("run_code", {"code": code, "timeout_s": self.code_timeout_s})
+
+
+def _cap(text: str, limit: int = FEEDBACK_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit // 2] + "\n...[cut]...\n" + text[-limit // 2 :]
+
+
+def describe_execution(result: dict[str, Any]) -> str:
+    """A run_code result in words for the model (code_feedback's feedback)."""
+    parts = []
+    if result.get("timed_out"):
+        parts.append("The run was stopped at the time limit.")
+    elif result.get("exit_code") not in (0, None):
+        parts.append(f"The run failed with exit code {result.get('exit_code')}.")
+    stdout, stderr = result.get("stdout") or "", result.get("stderr") or ""
+    if stdout.strip():
+        parts.append("It printed:\n" + _cap(stdout))
+    if stderr.strip():
+        parts.append("Errors:\n" + _cap(stderr))
+    if not stdout.strip() and not stderr.strip():
+        parts.append("It printed nothing.")
+    return "\n".join(parts)
+
+
+async def only_question(ctx: MethodContext, question: str) -> str:
+    return await ctx.ask([Message(role="user", content=question)])
+
+
+async def all_text(ctx: MethodContext, question: str) -> str:
+    return await ctx.ask([Message(role="user", content=f"{question}\n\n{TEXT_INSTRUCTION}")])
+
+
+async def all_code(ctx: MethodContext, question: str) -> str:
+    """The program's printed output is the answer; without a program, the response is."""
+    response = await ctx.ask([Message(role="user", content=f"{question}\n\n{CODE_INSTRUCTION}")])
+    code = extract_code(response)
+    if code is None:
+        return response
+    result = await ctx.run_code(code)
+    return result.get("stdout") or ""
+
+
+async def code_feedback(ctx: MethodContext, question: str) -> str:
+    """Rounds of code and execution feedback, no guide. Ends when the model answers
+    without code (that answer is final) or at max_rounds (the last output is final)."""
+    messages = [Message(role="user", content=f"{question}\n\n{CODE_INSTRUCTION}")]
+    last_output: str | None = None
+    response = ""
+    for round_no in range(1, ctx.max_rounds + 1):
+        response = await ctx.ask(messages)
+        code = extract_code(response)
+        if code is None:
+            return response
+        result = await ctx.run_code(code)
+        last_output = result.get("stdout") or ""
+        if round_no == ctx.max_rounds:
+            break
+        messages += [
+            Message(role="assistant", content=response),
+            Message(role="user", content=FEEDBACK_TEMPLATE.format(execution=describe_execution(result))),
+        ]
+    return last_output if last_output is not None else response
+
+
+async def codesteer(ctx: MethodContext, question: str) -> str:
+    """The CodeSteer loop through steer_next; the server's final_answer is the answer."""
+    result = await ctx.tool("steer_next", {"question": question, "task": ctx.task_name})
+    session_id = result.get("session_id")
+    ctx.trace.session_id = session_id
+    messages: list[Message] = []
+    response = ""
+    calls = 1
+    while not result.get("done"):
+        if calls > ctx.max_rounds + 1 + STEER_SLACK_CALLS:
+            raise MethodError(f"steer_next did not finish after {calls} calls (session {session_id})")
+        prompt = result.get("prompt") or ""
+        messages.append(Message(role="user", content=prompt))
+        response = await ctx.ask(messages)
+        messages.append(Message(role="assistant", content=response))
+        result = await ctx.tool(
+            "steer_next",
+            {"question": question, "session_id": session_id, "response": response, "task": ctx.task_name},
+        )
+        calls += 1
+    final = result.get("final_answer")
+    return final if final is not None else response
+
+
+MethodFn = Callable[[MethodContext, str], Awaitable[str]]
+
+METHOD_FUNCTIONS: dict[str, MethodFn] = {
+    "only_question": only_question,
+    "all_text": all_text,
+    "all_code": all_code,
+    "code_feedback": code_feedback,
+    "codesteer": codesteer,
+}
+assert tuple(METHOD_FUNCTIONS) == METHODS
+
+METHOD_TITLES = {
+    "only_question": "Only question",
+    "all_text": "All text",
+    "all_code": "All code",
+    "code_feedback": "Code + feedback",
+    "codesteer": "CodeSteer",
+}
+
+
+def parse_methods(text: str) -> list[str]:
+    """``--methods``: comma-separated names (dashes allowed) or 'all'."""
+    names = [n.strip().lower().replace("-", "_") for n in text.split(",") if n.strip()]
+    if not names or names == ["all"]:
+        return list(METHODS)
+    unknown = [n for n in names if n not in METHOD_FUNCTIONS]
+    if unknown:
+        raise ValueError(f"unknown method(s) {', '.join(unknown)}; choose from {', '.join(METHODS)} or 'all'")
+    return list(dict.fromkeys(names))
+
+
+__all__ = ["METHOD_FUNCTIONS", "METHOD_TITLES", "MethodContext", "MethodError", "ToolCallError", "Trace", "parse_methods"]

@@ -1,0 +1,380 @@
+"""The report of one or more runs: per task and method, success rate, the paper's
+normalised score, tokens, time and rounds; as rich tables, Markdown, CSV and PNG plots.
+
+Normalised score (the paper's Table 1 convention): each task's success rate divided by
+the best rate in that task's row, averaged over tasks. The row is the paper's 13
+methods (paper_table1.csv) plus every method and run in this report, so the best is
+never below what we measured and the score stays within 0-100. Where the table has no
+row for a task, the row is this report's methods alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .methods import METHOD_TITLES
+from .records import METHODS, RunHeader, SampleRecord
+from .runlog import read_run
+
+PAPER_TABLE = "paper_table1.csv"
+REPORT_MD = "report.md"
+REPORT_CSV = "report.csv"
+PLOTS_DIR = "plots"
+
+
+@dataclass
+class RunData:
+    label: str
+    header: RunHeader
+    records: list[SampleRecord]
+
+
+@dataclass
+class Cell:
+    """One run's results on one task with one method."""
+
+    run: str
+    task: str
+    method: str
+    n: int
+    success_pct: float
+    correct: int
+    errors: int
+    timeouts: int
+    input_tokens: float | None
+    output_tokens: float | None
+    wall_s: float
+    rounds: float
+    normalised: float | None = None
+
+    @property
+    def column(self) -> str:
+        return f"{self.run}:{self.method}"
+
+
+@dataclass
+class MethodSummary:
+    run: str
+    method: str
+    tasks: int
+    n: int
+    success_pct: float
+    normalised: float | None
+    input_tokens: int | None
+    output_tokens: int | None
+    wall_s: float
+    rounds: float
+    errors: int
+    timeouts: int
+
+
+@dataclass
+class Report:
+    runs: list[RunData]
+    cells: list[Cell]
+    summaries: list[MethodSummary]
+    paper_source: str | None = None
+    columns: list[tuple[str, str]] = field(default_factory=list)  # (run, method) in display order
+    tasks: list[str] = field(default_factory=list)
+
+    @property
+    def multi_run(self) -> bool:
+        return len(self.runs) > 1
+
+    def column_title(self, run: str, method: str) -> str:
+        title = METHOD_TITLES.get(method, method)
+        return f"{run}: {title}" if self.multi_run else title
+
+
+def load_runs(run_dirs: list[Path]) -> list[RunData]:
+    runs = []
+    labels: set[str] = set()
+    for run_dir in run_dirs:
+        header, records = read_run(Path(run_dir))
+        label = header.label or Path(run_dir).name
+        if label in labels:  # two runs with one name: tell them apart by id
+            label = f"{label}#{header.run_id[:6]}"
+        labels.add(label)
+        runs.append(RunData(label=label, header=header, records=records))
+    return runs
+
+
+def paper_best_rates(data_dir: Path | None) -> tuple[dict[str, float], str | None]:
+    """Best rate per task title in the paper's Table 1, from ``<data_dir>/paper_table1.csv``."""
+    candidates = [Path(data_dir) / PAPER_TABLE] if data_dir else []
+    try:
+        from symbench.paths import default_data_dir
+
+        found = default_data_dir()
+        if found:
+            candidates.append(Path(found) / PAPER_TABLE)
+    except ImportError:
+        pass
+    for path in candidates:
+        if path.is_file():
+            best: dict[str, float] = {}
+            with open(path, newline="", encoding="utf-8") as fh:
+                for row in csv.DictReader(fh):
+                    values = []
+                    for key, value in row.items():
+                        if key in ("task", "split"):
+                            continue
+                        try:
+                            values.append(float(value))
+                        except (TypeError, ValueError):
+                            pass
+                    if values:
+                        best[row["task"].strip()] = max(values)
+            return best, str(path)
+    return {}, None
+
+
+def _task_titles(task_names: set[str]) -> dict[str, str]:
+    titles = {}
+    try:
+        import symbench
+
+        for name in task_names:
+            try:
+                titles[name] = symbench.get_task(name).title
+            except KeyError:
+                pass
+    except ImportError:
+        pass
+    return titles
+
+
+def _mean(values: list[float]) -> float:
+    return statistics.fmean(values) if values else 0.0
+
+
+def _mean_or_none(values: list[int | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.fmean(present) if present else None
+
+
+def build_report(runs: list[RunData], *, paper_data_dir: Path | None = None) -> Report:
+    groups: dict[tuple[str, str, str], list[SampleRecord]] = defaultdict(list)
+    task_order: list[str] = []
+    columns: list[tuple[str, str]] = []
+    for run in runs:
+        method_order = [m for m in run.header.config.methods] or list(METHODS)
+        for method in method_order:
+            if (run.label, method) not in columns:
+                columns.append((run.label, method))
+        for task in run.header.config.tasks:
+            if task not in task_order and task != "all":
+                task_order.append(task)
+        for r in run.records:
+            groups[(run.label, r.task, r.method)].append(r)
+            if r.task not in task_order:
+                task_order.append(r.task)
+            if (run.label, r.method) not in columns:
+                columns.append((run.label, r.method))
+    tasks_seen = {task for (_, task, _) in groups}
+    task_order = [t for t in task_order if t in tasks_seen]
+
+    cells: list[Cell] = []
+    for (run, task, method), recs in groups.items():
+        cells.append(Cell(
+            run=run, task=task, method=method, n=len(recs),
+            success_pct=100.0 * _mean([r.score.value for r in recs]),
+            correct=sum(r.success for r in recs),
+            errors=sum(r.status == "error" for r in recs),
+            timeouts=sum(r.status == "timeout" for r in recs),
+            input_tokens=_mean_or_none([r.usage.input_tokens for r in recs]),
+            output_tokens=_mean_or_none([r.usage.output_tokens for r in recs]),
+            wall_s=_mean([r.wall_s for r in recs]),
+            rounds=_mean([float(r.rounds) for r in recs]),
+        ))
+
+    data_dir = next((Path(r.header.config.data_dir) for r in runs if r.header.config.data_dir), paper_data_dir)
+    paper_best, paper_source = paper_best_rates(paper_data_dir or data_dir)
+    titles = _task_titles(tasks_seen)
+    best_here: dict[str, float] = defaultdict(float)
+    for cell in cells:
+        best_here[cell.task] = max(best_here[cell.task], cell.success_pct)
+    for cell in cells:
+        best = max(paper_best.get(titles.get(cell.task, ""), 0.0), best_here[cell.task])
+        cell.normalised = 100.0 * cell.success_pct / best if best > 0 else None
+
+    summaries = []
+    for run, method in columns:
+        mine = [c for c in cells if c.run == run and c.method == method]
+        if not mine:
+            continue
+        recs = [r for c in mine for r in groups[(run, c.task, method)]]
+        normals = [c.normalised for c in mine if c.normalised is not None]
+        ins = [r.usage.input_tokens for r in recs if r.usage.input_tokens is not None]
+        outs = [r.usage.output_tokens for r in recs if r.usage.output_tokens is not None]
+        summaries.append(MethodSummary(
+            run=run, method=method, tasks=len(mine), n=len(recs),
+            success_pct=_mean([c.success_pct for c in mine]),
+            normalised=_mean(normals) if normals else None,
+            input_tokens=sum(ins) if ins else None,
+            output_tokens=sum(outs) if outs else None,
+            wall_s=_mean([r.wall_s for r in recs]),
+            rounds=_mean([float(r.rounds) for r in recs]),
+            errors=sum(c.errors for c in mine),
+            timeouts=sum(c.timeouts for c in mine),
+        ))
+    cells.sort(key=lambda c: (task_order.index(c.task), columns.index((c.run, c.method))))
+    return Report(runs=runs, cells=cells, summaries=summaries, paper_source=paper_source,
+                  columns=columns, tasks=task_order)
+
+
+# ---- rendering ----------------------------------------------------------------------
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _tokens(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+def wide_rows(report: Report) -> tuple[list[str], list[list[str]]]:
+    """Success % with rows = tasks, columns = (run, method); then the mean and normalised rows."""
+    head = ["task"] + [report.column_title(run, method) for run, method in report.columns]
+    by_key = {(c.task, c.run, c.method): c for c in report.cells}
+    rows = []
+    for task in report.tasks:
+        row = [task]
+        for run, method in report.columns:
+            cell = by_key.get((task, run, method))
+            row.append("-" if cell is None else f"{cell.success_pct:.1f} ({cell.n})")
+        rows.append(row)
+    summaries = {(s.run, s.method): s for s in report.summaries}
+    rows.append(["mean success %"] + [_fmt(getattr(summaries.get(col), "success_pct", None)) for col in report.columns])
+    rows.append(["normalised"] + [_fmt(getattr(summaries.get(col), "normalised", None)) for col in report.columns])
+    return head, rows
+
+
+DETAIL_HEAD = ["task", "method", "n", "success %", "normalised", "tokens in", "tokens out", "time s", "rounds", "errors", "timeouts"]
+
+
+def detail_rows(report: Report) -> list[list[str]]:
+    rows = []
+    for c in report.cells:
+        rows.append([c.task, report.column_title(c.run, c.method), str(c.n), _fmt(c.success_pct), _fmt(c.normalised),
+                     _tokens(c.input_tokens), _tokens(c.output_tokens), _fmt(c.wall_s, 2), _fmt(c.rounds, 2),
+                     str(c.errors), str(c.timeouts)])
+    return rows
+
+
+SUMMARY_HEAD = ["method", "tasks", "samples", "success %", "normalised", "tokens in", "tokens out", "time s/sample", "rounds", "errors", "timeouts"]
+
+
+def summary_rows(report: Report) -> list[list[str]]:
+    return [[report.column_title(s.run, s.method), str(s.tasks), str(s.n), _fmt(s.success_pct), _fmt(s.normalised),
+             _tokens(s.input_tokens), _tokens(s.output_tokens), _fmt(s.wall_s, 2), _fmt(s.rounds, 2),
+             str(s.errors), str(s.timeouts)] for s in report.summaries]
+
+
+def _md_table(head: list[str], rows: list[list[str]]) -> str:
+    def esc(cell: str) -> str:
+        return cell.replace("|", "\\|")
+
+    lines = ["| " + " | ".join(esc(h) for h in head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def run_lines(run: RunData) -> list[str]:
+    h, cfg = run.header, run.header.config
+    done = len(run.records)
+    return [
+        f"- run `{run.label}` (id {h.run_id}), created {h.created_at:%Y-%m-%d %H:%M UTC}"
+        + (f", resumed {len(h.resumed_at)}x" if h.resumed_at else ""),
+        f"- TaskLLM `{cfg.task_llm}`, temperature {cfg.generation.temperature:g}, max tokens {cfg.generation.max_tokens}"
+        + (f", seed {cfg.generation.seed}" if cfg.generation.seed is not None else ""),
+        f"- server: {'`' + cfg.server.url + '`' if cfg.server.url else 'stdio subprocess'}, guide `{cfg.server.guide}`, "
+        f"sandbox `{cfg.server.sandbox}`, max rounds {cfg.server.max_rounds}",
+        f"- data: {('generated, ' + str(cfg.generated) + ' per task, seed ' + str(cfg.seed)) if cfg.generated else (cfg.data_dir or '-')}"
+        + (f", limit {cfg.limit} per task (seed {cfg.seed})" if cfg.limit and not cfg.generated else "")
+        + f"; scoring `{cfg.scoring_mode}`",
+        f"- records: {done} of {h.samples_planned} planned" + ("" if done >= h.samples_planned else " (incomplete: --resume to finish)"),
+        f"- mcp-codesteer {h.package_version}, git {h.git_revision[:12] if h.git_revision else 'unknown'}"
+        + (" (dirty)" if h.git_dirty else ""),
+    ]
+
+
+def to_markdown(report: Report) -> str:
+    parts = ["# SymBench evaluation report", ""]
+    for run in report.runs:
+        parts += run_lines(run) + [""]
+    parts += ["## Summary", "", _md_table(SUMMARY_HEAD, summary_rows(report)), ""]
+    head, rows = wide_rows(report)
+    parts += ["## Success rate (%) by task and method", "", "Cells: success % (samples).", "", _md_table(head, rows), ""]
+    parts += ["## Details", "", _md_table(DETAIL_HEAD, detail_rows(report)), ""]
+    note = ("Normalised: each task's success rate over the best rate in its row of the paper's Table 1 "
+            "plus this report's methods, averaged over tasks")
+    parts.append(note + (f" (table: `{report.paper_source}`)." if report.paper_source else " (paper table not found: best of this report only)."))
+    parts.append("Success %: mean score (a partial score counts its value). Tokens, time and rounds: per sample.")
+    return "\n".join(parts) + "\n"
+
+
+CSV_FIELDS = ["run", "task", "method", "n", "success_pct", "normalised", "correct", "errors", "timeouts",
+              "input_tokens_mean", "output_tokens_mean", "wall_s_mean", "rounds_mean"]
+
+
+def to_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for c in report.cells:
+        writer.writerow([c.run, c.task, c.method, c.n, f"{c.success_pct:.4f}",
+                         "" if c.normalised is None else f"{c.normalised:.4f}", c.correct, c.errors, c.timeouts,
+                         "" if c.input_tokens is None else f"{c.input_tokens:.1f}",
+                         "" if c.output_tokens is None else f"{c.output_tokens:.1f}",
+                         f"{c.wall_s:.4f}", f"{c.rounds:.3f}"])
+    return out.getvalue()
+
+
+def render_rich(report: Report, console) -> None:
+    """Print the summary and the task x method table to a rich Console."""
+    from rich.table import Table
+
+    for run in report.runs:
+        for line in run_lines(run):
+            console.print(line.replace("`", ""), highlight=False)
+    summary = Table(title="Summary", show_lines=False)
+    for h in SUMMARY_HEAD:
+        summary.add_column(h, justify="left" if h == "method" else "right")
+    for row in summary_rows(report):
+        summary.add_row(*row)
+    console.print(summary)
+    head, rows = wide_rows(report)
+    wide = Table(title="Success rate (%) by task and method (samples)")
+    for i, h in enumerate(head):
+        wide.add_column(h, justify="left" if i == 0 else "right")
+    for i, row in enumerate(rows):
+        wide.add_row(*row, end_section=(i == len(rows) - 3))
+    console.print(wide)
+
+
+def save_report(report: Report, out_dir: Path, *, plots: bool = True) -> list[Path]:
+    """Write report.md, report.csv and (with matplotlib) plots/*.png; the paths written."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in ((REPORT_MD, to_markdown(report)), (REPORT_CSV, to_csv(report))):
+        path = out_dir / name
+        tmp = out_dir / f".{name}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+        written.append(path)
+    if plots:
+        from .plots import save_plots
+
+        written += save_plots(report, out_dir / PLOTS_DIR)
+    return written
+
+
+def report_for(run_dirs: list[Path], *, paper_data_dir: Path | None = None) -> Report:
+    return build_report(load_runs(run_dirs), paper_data_dir=paper_data_dir)

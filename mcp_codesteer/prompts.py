@@ -1,0 +1,28 @@
+"""Texts the server shows to a host model: its instructions and the solve_with_codesteer prompt."""
+
+SERVER_INSTRUCTIONS = (
+    "CodeSteer steers you between reasoning in text and computing in code on symbolic problems (arithmetic, "
+    "puzzles, planning, constraints). Call steer_next(question) to start, answer the prompt it returns, send your "
+    "whole answer back with steer_next(session_id, response), and repeat until done. run_code runs Python safely; "
+    "check_symbolic says whether a program really searches or computes; check_answer verifies an answer."
+)
+
+SOLVE_WITH_CODESTEER = """\
+Solve the question below with the CodeSteer tools of this server.
+
+1. Call `steer_next` with `question` set to the question (and `task` if it is a SymBench task). It returns
+   `session_id`, an `action` (code or text) and a `prompt`.
+2. Answer the `prompt` yourself. When it asks for code, write ONE ```python block that computes the answer by
+   search or symbolic computation (not by hand) and prints it as <<<answer>>>. When it asks for text, reason
+   step by step and end with <<<answer>>>.
+3. Call `steer_next` with `session_id` and `response` set to your whole answer. The server runs your code in a
+   sandbox, analyses it and checks the answer, then returns the next `action` and `prompt`: follow it exactly
+   (refine, switch between code and text, search instead of hard-coding).
+4. Repeat step 3 until `done` is true. Then give `final_answer` as your answer, in the form <<<answer>>>.
+
+Do not skip rounds or answer without the loop; do not hard-code answers in code. `run_code` runs extra code,
+`check_answer` verifies an answer with a checker program you write.
+
+Question:
+{question}
+"""

@@ -1,0 +1,149 @@
+"""The MCP layer: four tools, a prompt and two resources over ``CodeSteer``.
+
+Thin on purpose: each tool validates, calls the service, shapes the output. Everything a
+model must read is in the structured result (some hosts pass only structuredContent on).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+from mcp.types import CallToolResult, ImageContent, TextContent, ToolAnnotations
+from pydantic import Field
+
+from checkers import analyze_code
+
+from . import __version__
+from .prompts import SOLVE_WITH_CODESTEER, SERVER_INSTRUCTIONS
+from .settings import Settings
+from .steering import CodeSteer, InputError
+from .tool_types import CheckAnswerResult, CheckSymbolicResult, RunCodeResult, SteerResult
+
+
+def build_server(settings: Settings | None = None, *, app: CodeSteer | None = None) -> MCPServer:
+    """The MCP server for ``settings`` (or an already built ``app``, e.g. with a mock guide)."""
+    settings = settings or Settings()
+    app = app or CodeSteer(settings)
+
+    @asynccontextmanager
+    async def lifespan(_server: MCPServer) -> AsyncIterator[CodeSteer]:
+        await app.start()
+        try:
+            yield app
+        finally:
+            await app.aclose()
+
+    server = MCPServer(
+        "mcp-codesteer",
+        title="CodeSteer",
+        instructions=SERVER_INSTRUCTIONS,
+        version=__version__,
+        lifespan=lifespan,
+        log_level=settings.log_level,
+    )
+
+    @server.tool(
+        annotations=ToolAnnotations(title="Steer the next step", read_only_hint=False, open_world_hint=False),
+    )
+    async def steer_next(
+        question: Annotated[str, Field(description="the problem; required on the first call, optional after")] = "",
+        session_id: Annotated[str | None, Field(description="the handle returned by the first call")] = None,
+        response: Annotated[str | None, Field(description="your whole latest answer (text and any ```python block)")] = None,
+        task: Annotated[str | None, Field(description="optional SymBench task name, enabling its constraint check")] = None,
+    ) -> SteerResult:
+        """Drive the CodeSteer loop. First call: steer_next(question) opens a session and returns how to answer
+        (code or text) in `prompt`. Then answer that prompt yourself and call steer_next(session_id, response)
+        with your whole answer: the server runs your python block in a sandbox, analyses the code, checks the
+        answer and returns the next instruction. Repeat until `done` is true, then give `final_answer`."""
+        try:
+            if session_id is None:
+                if response is not None:
+                    raise InputError(
+                        "response was sent without session_id: call steer_next(question) first to open a session, "
+                        "then send the response with the session_id it returns"
+                    )
+                return await app.open(question, task)
+            if response is None:
+                raise InputError("session_id was sent without a response: send your latest answer as response")
+            return await app.step(session_id, response, question)
+        except InputError as exc:
+            raise ToolError(str(exc)) from None
+
+    @server.tool(annotations=ToolAnnotations(title="Run Python in the sandbox", open_world_hint=False))
+    async def run_code(
+        code: Annotated[str, Field(description="a complete Python 3 program")],
+        timeout_s: Annotated[float | None, Field(description="wall-clock limit in seconds (default from settings)")] = None,
+        stdin: Annotated[str | None, Field(description="text fed to the program's standard input")] = None,
+    ) -> Annotated[CallToolResult, RunCodeResult]:
+        """Run a Python program in the sandbox (no network, no host files, bounded time, memory and output) and
+        return its stdout, stderr, exit code, duration and whether it timed out or was truncated. Figures saved
+        as PNG (or left open by matplotlib) come back as images."""
+        try:
+            result = await app.run_code(code, timeout_s, stdin)
+        except InputError as exc:
+            raise ToolError(str(exc)) from None
+        structured = RunCodeResult(
+            **result.model_dump(exclude={"files"}), files=[f.name for f in result.files]
+        ).model_dump(mode="json")
+        content: list[TextContent | ImageContent] = [TextContent(type="text", text=json.dumps(structured, indent=2))]
+        for f in result.files:
+            base64.b64decode(f.data_b64, validate=True)
+            content.append(ImageContent(type="image", data=f.data_b64, mime_type=f.mime_type))
+        return CallToolResult(content=content, structured_content=structured)
+
+    @server.tool(annotations=ToolAnnotations(title="Analyse code", read_only_hint=True, open_world_hint=False))
+    async def check_symbolic(code: Annotated[str, Field(description="the Python program to analyse")]) -> CheckSymbolicResult:
+        """Read a program's syntax tree and say what it does: search (loops over candidates, itertools, recursion,
+        BFS/DFS), symbolic computation (sympy, z3, built expressions), numeric computation, or a lazy answer that
+        only prints a literal. Returns a complexity score, a verdict and one sentence of advice."""
+        try:
+            app.validate_code(code)
+        except InputError as exc:
+            raise ToolError(str(exc)) from None
+        return CheckSymbolicResult(**analyze_code(code).model_dump())
+
+    @server.tool(annotations=ToolAnnotations(title="Check an answer", open_world_hint=False))
+    async def check_answer(
+        question: Annotated[str, Field(description="the problem the answer is for")],
+        answer: Annotated[str, Field(description="the answer to check (the content of <<<...>>>)")],
+        checker_code: Annotated[
+            str | None, Field(description="a program testing the answer; ANSWER and QUESTION are predefined")
+        ] = None,
+        task: Annotated[str | None, Field(description="a SymBench task name, to use its constraint check")] = None,
+    ) -> CheckAnswerResult:
+        """Verify an answer: with checker_code, run that checker in the sandbox (it prints CORRECT or INCORRECT:
+        reason); with a SymBench task name, use the task's constraint check (never a stored answer); otherwise
+        the verdict is 'unverified' with instructions for writing a checker."""
+        try:
+            return await app.check_answer(question, answer, checker_code, task)
+        except InputError as exc:
+            raise ToolError(str(exc)) from None
+
+    @server.prompt(title="Solve with CodeSteer")
+    def solve_with_codesteer(question: str) -> str:
+        """How to solve a question by driving the CodeSteer loop with this server's tools."""
+        if not question or not question.strip():
+            raise ValueError("question is empty: give the problem to solve")
+        return SOLVE_WITH_CODESTEER.format(question=question.strip())
+
+    @server.resource("codesteer://config", mime_type="application/json", title="Settings and backends in use")
+    async def config() -> str:
+        """The settings (without secrets), the guide and sandbox in use, and any warnings."""
+        return json.dumps(app.describe(), indent=2, default=str)
+
+    @server.resource("codesteer://sessions/{session_id}", mime_type="application/json", title="A session's trajectory")
+    async def session(session_id: str) -> str:
+        """Every response, execution, check and guidance of one steering session."""
+        try:
+            trajectory = await app.load(session_id)
+        except InputError as exc:
+            raise ResourceError(str(exc)) from None
+        return trajectory.model_dump_json(indent=2)
+
+    return server
