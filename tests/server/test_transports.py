@@ -1,0 +1,115 @@
+"""The real command: `mcp-codesteer serve` over stdio, and over streamable HTTP with its guards."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from mcp import Client, StdioServerParameters
+
+pytestmark = pytest.mark.anyio
+
+
+def _server_env(tmp_path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CODESTEER_")}
+    env["CODESTEER_DATA_DIR"] = str(tmp_path / "data")
+    env["CODESTEER_SANDBOX"] = "local"
+    return env
+
+
+async def test_serve_over_stdio_lists_and_calls_the_tools(tmp_path):
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "mcp_codesteer.cli", "serve"], env=_server_env(tmp_path)
+    )
+    async with Client(params) as client:
+        names = {t.name for t in (await client.list_tools()).tools}
+        assert names == {"steer_next", "run_code", "check_symbolic", "check_answer"}
+        opened = (await client.call_tool("steer_next", {"question": "Compute 2**20."})).structured_content
+        step = (
+            await client.call_tool(
+                "steer_next", {"session_id": opened["session_id"], "response": "```python\nprint(2**20)\n```"}
+            )
+        ).structured_content
+        assert step["execution"].startswith("stdout:\n1048576")
+        ran = (await client.call_tool("run_code", {"code": "print('over stdio')"})).structured_content
+        assert ran["stdout"] == "over stdio\n"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def http_server(tmp_path):
+    port = _free_port()
+    env = _server_env(tmp_path)
+    env["CODESTEER_AUTH_TOKEN"] = "test-token-123"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mcp_codesteer.cli", "serve", "--transport", "http", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited: {proc.stderr.read().decode()}")
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail("the HTTP server did not start within 30 s")
+    yield f"http://127.0.0.1:{port}/mcp"
+    proc.terminate()
+    try:
+        _, stderr = proc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, stderr = proc.communicate()
+    # stdout stays clean: logs (uvicorn's included) go to stderr.
+    assert proc.stdout is not None
+
+
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+}
+HEADERS = {"content-type": "application/json", "accept": "application/json, text/event-stream"}
+
+
+async def test_http_refuses_a_request_without_the_bearer_token(http_server):
+    async with httpx.AsyncClient() as http:
+        missing = await http.post(http_server, json=INIT, headers=HEADERS)
+        wrong = await http.post(http_server, json=INIT, headers={**HEADERS, "authorization": "Bearer nope"})
+    assert missing.status_code == 401 and wrong.status_code == 401
+    assert missing.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_http_refuses_a_foreign_origin_even_with_the_token(http_server):
+    headers = {**HEADERS, "authorization": "Bearer test-token-123", "origin": "http://evil.example"}
+    async with httpx.AsyncClient() as http:
+        response = await http.post(http_server, json=INIT, headers=headers)
+    assert response.status_code == 403
+
+
+async def test_http_serves_the_tools_to_a_client_with_the_token(http_server):
+    import httpx2
+
+    async with httpx2.AsyncClient(headers={"authorization": "Bearer test-token-123"}, timeout=30) as http:
+        from mcp.client.streamable_http import streamable_http_client
+
+        async with Client(streamable_http_client(http_server, http_client=http)) as client:
+            result = await client.call_tool("check_symbolic", {"code": "import sympy\nprint(sympy.solve('x-1'))"})
+    assert result.structured_content["verdict"] == "symbolic"
