@@ -68,9 +68,9 @@ class LocalSandbox:
 
     name = "local"
 
-    def __init__(self, limits: SandboxLimits | None = None, *, bwrap: str | None = None, concurrency: int | None = None):
+    def __init__(self, limits: SandboxLimits | None = None, *, use_bwrap: bool = True, concurrency: int | None = None):
         self.limits = limits or SandboxLimits()
-        self._bwrap = bwrap if bwrap is not None else shutil.which("bwrap")
+        self._bwrap = shutil.which("bwrap") if use_bwrap else None
         self._python = os.path.realpath(sys.executable)
         self._cgroups: CgroupLayout | None = None
         self._started = False

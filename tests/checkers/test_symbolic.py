@@ -1,0 +1,63 @@
+"""check_symbolic reads the syntax tree, not keywords."""
+
+from __future__ import annotations
+
+import pytest
+
+from checkers import analyze_code
+
+PROGRAMS = {
+    "itertools search": (
+        "import itertools\nfor combo in itertools.combinations(range(10), 3):\n    if sum(combo) == 12:\n        print(combo)",
+        "search",
+    ),
+    "backtracking": (
+        "def place(row, cols):\n    if row == 8:\n        return 1\n"
+        "    return sum(place(row + 1, cols + [c]) for c in range(8) if c not in cols)\nprint(place(0, []))",
+        "search",
+    ),
+    "bfs": (
+        "from collections import deque\nq = deque([0])\nseen = {0}\nwhile q:\n    n = q.popleft()\n"
+        "    for m in (n + 3, n * 2):\n        if m < 50 and m not in seen:\n            seen.add(m)\n            q.append(m)\n"
+        "print(len(seen))",
+        "search",
+    ),
+    "sympy": ("import sympy as sp\nx, y = sp.symbols('x y')\nprint(sp.solve([x + y - 10, x - y - 2], [x, y]))", "symbolic"),
+    "z3": ("from z3 import Int, Solver\nx = Int('x')\ns = Solver()\ns.add(x * 3 == 12)\nprint(s.check(), s.model())", "symbolic"),
+    "numeric": ("import math\nr = 2.5\nprint(math.pi * r ** 2)", "numeric"),
+    "literal": ("print('<<<[1, 5, 8, 6, 3, 7, 2, 4]>>>')", "hard_coded"),
+    "literal via variable": ("answer = [1, 5, 8, 6]\nprint(answer)", "hard_coded"),
+    "hand arithmetic": ("print(17 * 23 + 4)", "hard_coded"),
+}
+
+
+@pytest.mark.parametrize(("code", "verdict"), PROGRAMS.values(), ids=PROGRAMS.keys())
+def test_programs_get_the_verdict_of_what_they_do(code, verdict):
+    assert analyze_code(code).verdict == verdict
+
+
+def test_a_for_inside_a_string_or_a_format_call_is_not_a_loop():
+    report = analyze_code("template = 'for each item in the list'\nprint(template.format())")
+    assert report.verdict in ("trivial", "hard_coded") and not report.search
+
+
+def test_a_function_named_solve_is_not_sympy():
+    report = analyze_code("def solve(a, b):\n    return a * b\nprint(solve(6, 7))")
+    assert not report.symbolic
+
+
+def test_search_scores_above_numeric_above_trivial_above_a_literal():
+    scores = [analyze_code(PROGRAMS[k][0]).score for k in ("itertools search", "numeric", "literal")]
+    trivial = analyze_code("x = 6\ny = x * 7\nprint(y)").score
+    assert scores[0] > scores[1] > trivial > scores[2]
+
+
+def test_features_name_the_evidence():
+    report = analyze_code(PROGRAMS["backtracking"][0])
+    assert "recursion: place" in report.features
+
+
+def test_a_syntax_error_reports_its_line_and_empty_code_is_empty():
+    broken = analyze_code("x = (1,\ny = 2\n")
+    assert broken.verdict == "syntax_error" and broken.line is not None and broken.score == 0
+    assert analyze_code("   \n").verdict == "empty"

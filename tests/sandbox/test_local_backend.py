@@ -1,0 +1,48 @@
+"""The local backend's own behaviour (the hostile-code suite covers containment for every backend)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from sandbox import SandboxLimits
+from sandbox.local import LocalSandbox
+
+pytestmark = pytest.mark.anyio
+needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
+
+
+@needs_bwrap
+async def test_output_past_the_cap_is_dropped_and_flagged():
+    box = LocalSandbox(SandboxLimits(output_bytes=1024))
+    result = await box.run("print('y' * 5000)")
+    assert result.truncated and result.exit_code == 0
+    assert result.stdout.startswith("y" * 1024) and "more bytes dropped" in result.stdout
+
+
+@needs_bwrap
+async def test_the_code_runs_as_an_unprivileged_user_in_an_empty_work_directory():
+    box = LocalSandbox()
+    result = await box.run("import os\nprint(os.getuid(), os.getcwd(), os.listdir('.'))")
+    assert result.stdout.strip() == "65534 /work []"
+    assert result.isolated and result.backend == "local"
+
+
+@needs_bwrap
+async def test_runs_do_not_see_each_others_files():
+    box = LocalSandbox()
+    await box.run("open('left_behind.txt', 'w').write('x')\nopen('/tmp/also.txt', 'w').write('y')")
+    result = await box.run("import os\nprint(os.listdir('.'), os.listdir('/tmp'))")
+    assert result.stdout.strip() == "[] []"
+
+
+async def test_without_bubblewrap_the_code_still_runs_but_every_result_says_unisolated(monkeypatch):
+    monkeypatch.setenv("CODESTEER_SECRET_FOR_TEST", "s3cr3t")
+    box = LocalSandbox(use_bwrap=False)
+    await box.start()
+    assert any("UNISOLATED" in w for w in box.warnings)
+    result = await box.run("import os\nprint(os.environ.get('CODESTEER_SECRET_FOR_TEST'))")
+    assert result.stdout.strip() == "None"  # the environment is scrubbed even so
+    assert not result.isolated and any("UNISOLATED" in n for n in result.notes)
+    assert box.describe()["isolated"] is False
