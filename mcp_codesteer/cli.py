@@ -15,6 +15,7 @@ from . import __version__
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("mcp_codesteer.commands.serve", "run the MCP server (stdio by default, or --transport http)"),
+    "demo": ("mcp_codesteer.commands.demo", "one steering session through the real server, with a scripted model"),
     "eval": ("mcp_codesteer.eval.command", "run SymBench through the server's tools against a model"),
     "report": ("mcp_codesteer.eval.report_command", "render the report of one or more eval run directories"),
     "symbench": ("symbench.cli", "list, show, generate and verify SymBench tasks; check stored golds; export"),
