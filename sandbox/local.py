@@ -249,6 +249,12 @@ class LocalSandbox:
         duration = time.monotonic() - started
         exit_code = None if timed_out else proc.returncode
         notes = self._notes(exit_code, timed_out, flooded, timeout, err.text(), cgroup)
+        for name, stream in (("stdout", out), ("stderr", err)):
+            if stream.truncated:
+                notes.append(
+                    f"{name} was cut at {self.limits.output_bytes} bytes ({stream.total - stream.cap} more dropped): "
+                    "print less, e.g. only the answer."
+                )
         return ExecResult(
             stdout=out.text(),
             stderr=err.text(),
@@ -322,10 +328,7 @@ class _Capped:
         return self.total > self.cap
 
     def text(self) -> str:
-        text = self.buf.decode("utf-8", errors="replace")
-        if self.truncated:
-            text += f"\n[output truncated: {self.total - self.cap} more bytes dropped]"
-        return text
+        return self.buf.decode("utf-8", errors="replace")
 
 
 async def _drain(stream: ByteReceiveStream | None, sink: _Capped, on_chunk) -> None:
