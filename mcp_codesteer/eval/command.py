@@ -103,12 +103,12 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from .progress import RunProgress
-    from .report import build_report, load_runs, render_rich, save_report
+    from .report import build_report, load_runs, render_rich, save_report, wide_console
     from .runlog import RunLogError
     from .runner import PlanError, execute_run, resolve_tasks
     from .tools import server_command
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     config = None
     if args.resume:
         if args.out is None:
@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
         err.print(f"mcp-codesteer eval: {exc}", highlight=False)
         return 2
     report = build_report(load_runs([run_dir]))
-    render_rich(report, Console())
+    render_rich(report, wide_console())
     try:
         written = save_report(report, run_dir, plots=not args.no_plots)
     except RuntimeError as exc:  # matplotlib missing: keep the tables, say why no plots

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .code_blocks import extract_code
+from checkers import extract_python as extract_code
 from .providers.base import GenerationSettings, Message, TaskLLM, Usage
 from .records import METHODS, ModelEvent, ToolEvent
 from .tools import ToolCaller, ToolCallError

@@ -23,22 +23,29 @@ def _pyplot():
     return plt
 
 
+def _color(index: int):
+    import matplotlib
+
+    return matplotlib.colormaps["tab10"](index % 10)
+
+
 def plot_success_by_task(report: "Report", path: Path) -> Path:
     """Grouped bars: one group per task, one bar per (run, method)."""
     plt = _pyplot()
     by_key = {(c.task, c.run, c.method): c.success_pct for c in report.cells}
     tasks, columns = report.tasks, report.columns
     width = 0.8 / max(1, len(columns))
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * len(tasks) * max(1, len(columns)) * 0.35 + 3), 4.5))
+    fig, ax = plt.subplots(figsize=(max(7.0, 0.3 * len(tasks) * max(1, len(columns)) + 4), 4.5))
     for j, (run, method) in enumerate(columns):
         xs = [i + (j - (len(columns) - 1) / 2) * width for i in range(len(tasks))]
-        ax.bar(xs, [by_key.get((t, run, method), 0.0) for t in tasks], width, label=report.column_title(run, method))
+        ax.bar(xs, [by_key.get((t, run, method), 0.0) for t in tasks], width, label=report.column_title(run, method),
+               color=_color(j))
     ax.set_xticks(range(len(tasks)))
     ax.set_xticklabels(tasks, rotation=45, ha="right", fontsize=8)
     ax.set_ylabel("success %")
     ax.set_ylim(0, 105)
     ax.set_title("Success rate by task and method")
-    ax.legend(fontsize=7, ncol=min(5, len(columns)))
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -49,22 +56,28 @@ def plot_success_by_rounds(report: "Report", path: Path) -> Path:
     """Success % of the samples that used k TaskLLM rounds, one line per (run, method);
     marker size grows with how many samples used k rounds."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    fig, ax = plt.subplots(figsize=(8.0, 4.5))
+    groups: dict[tuple[str, str], dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     for run in report.runs:
-        groups: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
         for r in run.records:
-            groups[r.method][r.rounds].append(r.score.value)
-        for method, by_rounds in groups.items():
-            ks = sorted(by_rounds)
-            rates = [100.0 * sum(by_rounds[k]) / len(by_rounds[k]) for k in ks]
-            sizes = [12 + 4 * len(by_rounds[k]) ** 0.5 * 4 for k in ks]
-            line, = ax.plot(ks, rates, marker="", label=report.column_title(run.label, method))
-            ax.scatter(ks, rates, s=sizes, color=line.get_color())
+            groups[(run.label, r.method)][r.rounds].append(r.score.value)
+    for j, column in enumerate(report.columns):
+        by_rounds = groups.get(column)
+        if not by_rounds:
+            continue
+        ks = sorted(by_rounds)
+        rates = [100.0 * sum(by_rounds[k]) / len(by_rounds[k]) for k in ks]
+        sizes = [16 + 12 * len(by_rounds[k]) ** 0.5 for k in ks]
+        # a small sideways offset per method keeps methods with equal points visible
+        xs = [k + (j - (len(report.columns) - 1) / 2) * 0.06 for k in ks]
+        ax.plot(xs, rates, color=_color(j), label=report.column_title(*column), alpha=0.8)
+        ax.scatter(xs, rates, s=sizes, color=_color(j), alpha=0.8)
     ax.set_xlabel("TaskLLM rounds used")
     ax.set_ylabel("success %")
     ax.set_ylim(-2, 105)
-    ax.set_title("Success against rounds used")
-    ax.legend(fontsize=7)
+    ax.set_title("Success against rounds used (marker size: samples)")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -1,11 +1,12 @@
 """The report of one or more runs: per task and method, success rate, the paper's
 normalised score, tokens, time and rounds; as rich tables, Markdown, CSV and PNG plots.
 
-Normalised score (the paper's Table 1 convention): each task's success rate divided by
-the best rate in that task's row, averaged over tasks. The row is the paper's 13
-methods (paper_table1.csv) plus every method and run in this report, so the best is
-never below what we measured and the score stays within 0-100. Where the table has no
-row for a task, the row is this report's methods alone.
+Normalised score (the paper's Table 1 convention, computed by symbench.scoring): each
+task's success rate divided by the best rate in that task's row, averaged over tasks.
+The row is the paper's 13 methods (paper_table1.csv) plus every method and run in this
+report, so the best is never below what we measured and the score stays within 0-100.
+Where the table has no row for a task (or is not found), the row is this report's
+methods alone.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from symbench.scoring import normalised_scores
+
 from .methods import METHOD_TITLES
 from .records import METHODS, RunHeader, SampleRecord
 from .runlog import read_run
 
-PAPER_TABLE = "paper_table1.csv"
 REPORT_MD = "report.md"
 REPORT_CSV = "report.csv"
 PLOTS_DIR = "plots"
@@ -104,34 +106,43 @@ def load_runs(run_dirs: list[Path]) -> list[RunData]:
     return runs
 
 
-def paper_best_rates(data_dir: Path | None) -> tuple[dict[str, float], str | None]:
-    """Best rate per task title in the paper's Table 1, from ``<data_dir>/paper_table1.csv``."""
-    candidates = [Path(data_dir) / PAPER_TABLE] if data_dir else []
-    try:
-        from symbench.paths import default_data_dir
+def _paper_table(data_dirs: list[Path | None]):
+    """The paper's Table 1 (symbench.scoring) from the first folder holding it, with its path."""
+    from symbench.paths import paper_table_path
+    from symbench.scoring import load_paper_table
 
-        found = default_data_dir()
-        if found:
-            candidates.append(Path(found) / PAPER_TABLE)
-    except ImportError:
-        pass
-    for path in candidates:
-        if path.is_file():
-            best: dict[str, float] = {}
-            with open(path, newline="", encoding="utf-8") as fh:
-                for row in csv.DictReader(fh):
-                    values = []
-                    for key, value in row.items():
-                        if key in ("task", "split"):
-                            continue
-                        try:
-                            values.append(float(value))
-                        except (TypeError, ValueError):
-                            pass
-                    if values:
-                        best[row["task"].strip()] = max(values)
-            return best, str(path)
-    return {}, None
+    for data_dir in data_dirs + [None]:
+        try:
+            path = paper_table_path(Path(data_dir) if data_dir else None)
+        except FileNotFoundError:
+            continue
+        return load_paper_table(path), str(path)
+    return None, None
+
+
+def paper_normalised(cells: list[Cell], titles: dict[str, str], data_dirs: list[Path | None]) -> tuple[dict, str | None]:
+    """{(run, method, task): normalised %} for the tasks the paper's table has, computed by
+    symbench.scoring with every (run, method) of the report added to the table's methods."""
+    table, source = _paper_table(data_dirs)
+    if table is None:
+        return {}, None
+    known = set(table.titles)
+    extra: dict[str, dict[str, float]] = defaultdict(dict)
+    for cell in cells:
+        title = titles.get(cell.task)
+        if title in known:
+            extra[f"{cell.run}\x00{cell.method}"][title] = cell.success_pct
+    result: dict[tuple[str, str, str], float] = {}
+    by_title = {title: task for task, title in titles.items()}
+    for title in {t for rates in extra.values() for t in rates}:
+        # one task at a time: a method that skipped some task still gets the others
+        present = {m: rates for m, rates in extra.items() if title in rates}
+        scores = normalised_scores(table, present, titles=[title])
+        for name, value in scores.per_task.get(title, {}).items():
+            if name in present:
+                run, method = name.split("\x00", 1)
+                result[(run, method, by_title[title])] = value
+    return result, source
 
 
 def _task_titles(task_names: set[str]) -> dict[str, str]:
@@ -193,15 +204,18 @@ def build_report(runs: list[RunData], *, paper_data_dir: Path | None = None) -> 
             rounds=_mean([float(r.rounds) for r in recs]),
         ))
 
-    data_dir = next((Path(r.header.config.data_dir) for r in runs if r.header.config.data_dir), paper_data_dir)
-    paper_best, paper_source = paper_best_rates(paper_data_dir or data_dir)
+    data_dirs = [paper_data_dir] + [Path(r.header.config.data_dir) for r in runs if r.header.config.data_dir]
     titles = _task_titles(tasks_seen)
+    from_paper, paper_source = paper_normalised(cells, titles, data_dirs)
     best_here: dict[str, float] = defaultdict(float)
     for cell in cells:
         best_here[cell.task] = max(best_here[cell.task], cell.success_pct)
     for cell in cells:
-        best = max(paper_best.get(titles.get(cell.task, ""), 0.0), best_here[cell.task])
-        cell.normalised = 100.0 * cell.success_pct / best if best > 0 else None
+        if (cell.run, cell.method, cell.task) in from_paper:
+            cell.normalised = from_paper[(cell.run, cell.method, cell.task)]
+        else:  # no row in the paper's table: the best of this report sets the scale
+            best = best_here[cell.task]
+            cell.normalised = 100.0 * cell.success_pct / best if best > 0 else None
 
     summaries = []
     for run, method in columns:
@@ -334,6 +348,14 @@ def to_csv(report: Report) -> str:
                          "" if c.output_tokens is None else f"{c.output_tokens:.1f}",
                          f"{c.wall_s:.4f}", f"{c.rounds:.3f}"])
     return out.getvalue()
+
+
+def wide_console():
+    """A stdout Console that does not squeeze tables to 80 columns when piped to a file."""
+    from rich.console import Console
+
+    console = Console()
+    return console if console.is_terminal else Console(width=220)
 
 
 def render_rich(report: Report, console) -> None:

@@ -19,10 +19,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from .report import build_report, load_runs, render_rich, save_report, to_markdown
+    from .report import build_report, load_runs, render_rich, save_report, wide_console, to_markdown
     from .runlog import RunLogError
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     try:
         report = build_report(load_runs(args.run_dirs), paper_data_dir=args.data_dir)
     except RunLogError as exc:
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     if args.markdown:
         print(to_markdown(report), end="")
     else:
-        render_rich(report, Console())
+        render_rich(report, wide_console())
     out = args.out or (args.run_dirs[0] if len(args.run_dirs) == 1 else None)
     if out is not None:
         try:

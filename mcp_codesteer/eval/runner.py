@@ -254,6 +254,8 @@ async def execute_run(
     if resume:
         log = RunLog.resume(run_dir)
         config = log.header.config
+        # the endpoint the run used, unless the command line names another (keys are never stored)
+        base_url = base_url or log.header.task_llm_info.get("base_url")
     elif config is None:
         raise ValueError("execute_run: give a RunConfig, or resume=True for an existing run directory")
     async with AsyncExitStack() as stack:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .base import Completion, GenerationSettings, Message, ProviderError, Usage
 
-Responder = Callable[[list[Message]], "str | Awaitable[str]"]
+Responder = Callable[[list[Message]], str | Awaitable[str]]
 
 DEFAULT_REPLY = "I cannot solve this. <<<unknown>>>"
 
