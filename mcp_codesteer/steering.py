@@ -160,7 +160,6 @@ class CodeSteer:
         return self._result(trajectory, None, trajectory.first)
 
     async def step(self, session_id: str, response: str, question: str | None = None) -> SteerResult:
-        sandbox, guide = self._backends()
         if not response or not response.strip():
             raise InputError("response is empty: send the TaskLLM's whole latest answer (text and any python block)")
         if len(response) > self.settings.max_response_chars:
@@ -168,32 +167,41 @@ class CodeSteer:
                 f"response is {len(response)} characters, over the limit of {self.settings.max_response_chars}: "
                 "send a shorter response"
             )
-        async with self._session_locks[session_id]:
-            trajectory = await self.load(session_id)
-            if trajectory.status != "open":
-                raise InputError(
-                    f"session {session_id!r} is finished ({trajectory.status}) with the final answer "
-                    f"{trajectory.final_answer!r}: open a new session for a new attempt"
-                )
-            warnings = []
-            if question and question.strip() and question.strip() != trajectory.question:
-                warnings.append("the question sent differs from the session's question; the session's question was used")
-            round_ = await self._round(sandbox, trajectory, response)
-            trajectory.rounds.append(round_)
-            round_.guidance = await self._decide(guide, trajectory)
-            if round_.guidance.action in (Action.RETURN, Action.TERMINATE):
-                trajectory.status = "returned" if round_.guidance.action is Action.RETURN else "terminated"
-                trajectory.final_answer = round_.guidance.final_answer or best_answer(trajectory)
-                round_.guidance.final_answer = trajectory.final_answer
-            trajectory.updated_at = datetime.now(timezone.utc)
-            await self.store.save(trajectory)
+        lock = self._session_locks[session_id]
+        try:
+            async with lock:
+                return await self._step_locked(session_id, response, question)
+        finally:
+            if not lock.locked() and lock.statistics().tasks_waiting == 0:
+                self._session_locks.pop(session_id, None)
+
+    async def _step_locked(self, session_id: str, response: str, question: str | None) -> SteerResult:
+        sandbox, guide = self._backends()
+        trajectory = await self.load(session_id)
+        if trajectory.status != "open":
+            raise InputError(
+                f"session {session_id!r} is finished ({trajectory.status}) with the final answer "
+                f"{trajectory.final_answer!r}: open a new session for a new attempt"
+            )
+        warnings = []
+        if question and question.strip() and question.strip() != trajectory.question:
+            warnings.append("the question sent differs from the session's question; the session's question was used")
+        round_ = await self._round(sandbox, trajectory, response)
+        trajectory.rounds.append(round_)
+        round_.guidance = await self._decide(guide, trajectory)
+        if round_.guidance.action in (Action.RETURN, Action.TERMINATE):
+            trajectory.status = "returned" if round_.guidance.action is Action.RETURN else "terminated"
+            trajectory.final_answer = round_.guidance.final_answer or best_answer(trajectory)
+            round_.guidance.final_answer = trajectory.final_answer
+        trajectory.updated_at = datetime.now(timezone.utc)
+        await self.store.save(trajectory)
         result = self._result(trajectory, round_, round_.guidance)
         result.warnings.extend(warnings)
         return result
 
     async def _decide(self, guide: Guide, trajectory: Trajectory) -> Guidance:
         """The guide's decision; the rules guide's when a model-backed guide fails outright."""
-        if guide is self._rules or isinstance(guide, RulesGuide):
+        if isinstance(guide, RulesGuide):
             return await guide.next(trajectory)
         try:
             return await guide.next(trajectory)

@@ -129,3 +129,19 @@ async def test_a_crashing_program_is_fed_back_with_its_error(client):
     ).structured_content
     assert data["action"] == "refine" and data["exit_code"] == 1
     assert "NameError" in data["prompt"] and "Fix the error" in data["prompt"]
+
+
+async def test_concurrent_responses_to_one_session_are_recorded_one_after_the_other(client):
+    import anyio
+
+    sid = (await client.call_tool("steer_next", {"question": "Compute 99 * 101."})).structured_content["session_id"]
+    rounds = []
+
+    async def send(text):
+        result = await client.call_tool("steer_next", {"session_id": sid, "response": text})
+        rounds.append(result.structured_content["round"])
+
+    async with anyio.create_task_group() as tg:
+        for text in ("<<<9999>>>", "<<<9998>>>", "<<<9997>>>"):
+            tg.start_soon(send, text)
+    assert sorted(rounds) == [1, 2, 3]
