@@ -80,12 +80,18 @@ def build_server(settings: Settings | None = None, *, app: CodeSteer | None = No
         code: Annotated[str, Field(description="a complete Python 3 program")],
         timeout_s: Annotated[float | None, Field(description="wall-clock limit in seconds (default from settings)")] = None,
         stdin: Annotated[str | None, Field(description="text fed to the program's standard input")] = None,
+        session: Annotated[
+            str | None,
+            Field(description="a name of your choice to keep variables and files across calls (docker sandbox only)"),
+        ] = None,
     ) -> Annotated[CallToolResult, RunCodeResult]:
         """Run a Python program in the sandbox (no network, no host files, bounded time, memory and output) and
         return its stdout, stderr, exit code, duration and whether it timed out or was truncated. Figures saved
-        as PNG (or left open by matplotlib) come back as images."""
+        as PNG (or left open by matplotlib) come back as images. Each call starts fresh, unless `session` names a
+        persistent session (docker only), which keeps its state until it passes the idle or lifetime limit shown in
+        codesteer://config."""
         try:
-            result = await app.run_code(code, timeout_s, stdin)
+            result = await app.run_code(code, timeout_s, stdin, session)
         except InputError as exc:
             raise ToolError(str(exc)) from None
         structured = RunCodeResult(

@@ -269,13 +269,26 @@ class CodeSteer:
         )
 
     # the other tools -----------------------------------------------------------------
-    async def run_code(self, code: str, timeout_s: float | None = None, stdin: str | None = None) -> ExecResult:
+    async def run_code(
+        self, code: str, timeout_s: float | None = None, stdin: str | None = None, session: str | None = None
+    ) -> ExecResult:
+        """Run ``code``; with ``session``, in that persistent session's interpreter (docker only)."""
         sandbox, _ = self._backends()
         code = self.validate_code(code)
         timeout = self.validate_timeout(timeout_s)
         if stdin is not None and len(stdin.encode("utf-8")) > self.settings.limits.max_code_bytes:
             raise InputError(f"stdin is over the limit of {self.settings.limits.max_code_bytes} bytes: send less input")
-        return await sandbox.run(code, timeout_s=timeout, stdin=stdin)
+        if session is None:
+            return await sandbox.run(code, timeout_s=timeout, stdin=stdin)
+        if not getattr(sandbox, "supports_sessions", False):
+            raise InputError(
+                f"persistent sessions need the docker sandbox, and this server runs the {sandbox.name} one: "
+                "leave session out (each run starts fresh), or start the server with --sandbox docker"
+            )
+        try:
+            return await sandbox.run(code, timeout_s=timeout, stdin=stdin, session=session)  # type: ignore[call-arg]
+        except ValueError as exc:  # an invalid handle, or no room for another session
+            raise InputError(str(exc)) from None
 
     async def check_answer(
         self, question: str, answer: str, checker_code: str | None = None, task: str | None = None

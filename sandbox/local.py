@@ -52,8 +52,6 @@ _ENV = {
 FLOOD_FACTOR = 16
 """A run whose output passes this many times the output cap is killed early: the rest
 would be discarded anyway, and waiting for the timeout only slows the caller."""
-MAX_FILES = 8
-MAX_FILE_BYTES = 4 * 1024 * 1024
 
 
 def _interpreter_roots() -> list[str]:
@@ -67,6 +65,7 @@ class LocalSandbox:
     """Runs code under bubblewrap; see the module docstring for what it does and does not contain."""
 
     name = "local"
+    supports_sessions = False
 
     def __init__(self, limits: SandboxLimits | None = None, *, use_bwrap: bool = True, concurrency: int | None = None):
         self.limits = limits or SandboxLimits()
@@ -164,8 +163,8 @@ class LocalSandbox:
                 "file_size_bytes": self.limits.file_size_mb * 1024 * 1024,
                 "open_files": self.limits.open_files,
                 "cpu_s": math.ceil(timeout) + 1,
-                "max_files": MAX_FILES,
-                "max_file_bytes": MAX_FILE_BYTES,
+                "max_files": self.limits.max_files,
+                "max_file_bytes": self.limits.max_file_bytes,
             }
         )
         with tempfile.TemporaryDirectory(prefix="codesteer-run-") as tmp:
@@ -234,7 +233,7 @@ class LocalSandbox:
                 async with anyio.create_task_group() as tg:
                     tg.start_soon(_drain, proc.stdout, out, lambda: self._flood(proc, out, err))
                     tg.start_soon(_drain, proc.stderr, err, lambda: self._flood(proc, out, err))
-                    tg.start_soon(_read_fd, read_fd, files_raw)
+                    tg.start_soon(_read_fd, read_fd, files_raw, self._files_cap())
                     if stdin is not None and proc.stdin is not None:
                         tg.start_soon(_feed, proc.stdin, stdin.encode())
                     await proc.wait()
@@ -265,8 +264,12 @@ class LocalSandbox:
             backend=self.name,
             isolated=self.isolated,
             notes=notes,
-            files=_parse_files(bytes(files_raw)),
+            files=_parse_files(bytes(files_raw), self.limits.max_files),
         )
+
+    def _files_cap(self) -> int:
+        # base64 grows data by a third; the JSON around it is small
+        return self.limits.max_files * (self.limits.max_file_bytes * 4 // 3 + 1024) + 1024
 
     def _flood(self, proc: Process, out: "_Capped", err: "_Capped") -> None:
         if out.total + err.total > FLOOD_FACTOR * self.limits.output_bytes:
@@ -348,8 +351,7 @@ async def _feed(stream, data: bytes) -> None:
         await stream.aclose()
 
 
-async def _read_fd(fd: int, sink: bytearray) -> None:
-    limit = MAX_FILES * MAX_FILE_BYTES * 2
+async def _read_fd(fd: int, sink: bytearray, limit: int) -> None:
     while True:
         await anyio.wait_readable(fd)
         chunk = os.read(fd, 65536)
@@ -367,14 +369,14 @@ def _kill_group(proc: Process) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _parse_files(raw: bytes) -> list[ExecFile]:
+def _parse_files(raw: bytes, max_files: int) -> list[ExecFile]:
     line = raw.split(b"\n", 1)[0]
     if not line:
         return []
     try:
         items = json.loads(line)
         files = []
-        for item in items[:MAX_FILES]:
+        for item in items[:max_files]:
             base64.b64decode(item["data_b64"], validate=True)
             files.append(ExecFile(name=os.path.basename(str(item["name"])), mime_type="image/png", data_b64=item["data_b64"]))
         return files

@@ -24,6 +24,8 @@ class SandboxLimits(BaseModel):
     pids: int = Field(64, ge=4, description="processes and threads (docker pids limit; local: RLIMIT_NPROC where it can apply)")
     cpus: float = Field(1.0, gt=0, description="CPU share (docker)")
     max_code_bytes: int = Field(200_000, ge=100, description="largest program accepted")
+    max_files: int = Field(8, ge=0, le=64, description="figures (PNG files) returned from one run; more are left out")
+    max_file_bytes: int = Field(2_000_000, ge=1024, description="largest figure returned; larger ones are left out")
 
 
 class ExecFile(BaseModel):
@@ -82,6 +84,8 @@ class Sandbox(Protocol):
 
     name: str
     limits: SandboxLimits
+    supports_sessions: bool
+    """Whether ``run`` takes ``session=<handle>`` (state kept across runs; docker only)."""
 
     async def start(self) -> None:
         """Prepare the backend (check tools, warm a pool). Idempotent."""

@@ -1,0 +1,48 @@
+"""Sandboxes for the tests: ``sandbox`` runs a test against each backend.
+
+The docker backend is skipped, with the reason, where no daemon answers or the image
+is missing; under CI=true it must be there, so its absence fails instead.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sandbox_helpers import TEST_DOCKER, TEST_LIMITS, require_docker
+
+
+@pytest.fixture(scope="session")
+def anyio_backend():
+    # Session scope lets the sandboxes (and their warm pools) live across tests.
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+async def docker_sandbox(anyio_backend):
+    require_docker()
+    from sandbox.docker import DockerSandbox
+
+    box = DockerSandbox(TEST_LIMITS, TEST_DOCKER)
+    await box.wait_warm()
+    yield box
+    await box.aclose()
+
+
+@pytest.fixture(scope="session")
+async def local_sandbox(anyio_backend):
+    try:
+        from sandbox.local import LocalSandbox
+    except ImportError as exc:
+        pytest.skip(f"the local backend (sandbox/local.py) is not available: {exc}")
+    box = LocalSandbox(TEST_LIMITS)
+    try:
+        await box.start()
+    except RuntimeError as exc:
+        pytest.skip(f"the local backend cannot start here: {exc}")
+    yield box
+    await box.aclose()
+
+
+@pytest.fixture(params=["local", pytest.param("docker", marks=pytest.mark.docker)])
+def sandbox(request):
+    """Each backend in turn."""
+    return request.getfixturevalue(f"{request.param}_sandbox")
