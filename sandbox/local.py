@@ -70,7 +70,8 @@ class LocalSandbox:
     def __init__(self, limits: SandboxLimits | None = None, *, use_bwrap: bool = True, concurrency: int | None = None):
         self.limits = limits or SandboxLimits()
         self._bwrap = shutil.which("bwrap") if use_bwrap else None
-        self._python = os.path.realpath(sys.executable)
+        # Not realpath: a venv's python finds its site-packages through the path it was started by.
+        self._python = sys.executable
         self._cgroups: CgroupLayout | None = None
         self._started = False
         self._slots = anyio.Semaphore(concurrency or max(2, (os.cpu_count() or 1) * 2))
@@ -125,8 +126,6 @@ class LocalSandbox:
                 cmd += ["--symlink", os.readlink(top), top]
             elif os.path.isdir(top):
                 cmd += ["--ro-bind", top, top]
-        for root in _interpreter_roots():
-            cmd += ["--ro-bind", root, root]
         cmd += [
             "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
             "--ro-bind-try", "/etc/localtime", "/etc/localtime",
@@ -134,6 +133,11 @@ class LocalSandbox:
             "--proc", "/proc", "--dev", "/dev",
             "--size", str(self.limits.tmpfs_mb * 1024 * 1024), "--tmpfs", "/work",
             "--size", str(self.limits.tmpfs_mb * 1024 * 1024), "--tmpfs", "/tmp",
+        ]  # fmt: skip
+        # After the tmpfs mounts, so an interpreter under /tmp (a venv there) is not hidden.
+        for root in _interpreter_roots():
+            cmd += ["--ro-bind", root, root]
+        cmd += [
             "--ro-bind", str(_BOOTSTRAP), "/sandbox/boot.py",
             "--ro-bind", str(main_py), "/sandbox/main.py",
             "--chdir", "/work", "--clearenv",

@@ -47,3 +47,11 @@ async def test_without_bubblewrap_the_code_still_runs_but_every_result_says_unis
     assert result.stdout.strip() == "None"  # the environment is scrubbed even so
     assert not result.isolated and any("UNISOLATED" in n for n in result.notes)
     assert box.describe()["isolated"] is False
+
+
+@needs_bwrap
+async def test_the_code_runs_in_the_servers_own_environment_even_from_a_venv():
+    import sys
+
+    result = await LocalSandbox().run("import sys\nprint(sys.prefix)")
+    assert result.stdout.strip() == sys.prefix  # a venv's site-packages (numpy, sympy) are visible
