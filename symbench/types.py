@@ -51,7 +51,9 @@ class Task:
     - ``verify(sample, answer_text, mode)``: the full scorer (may compare with gold).
     - ``check(question, answer_text)``: the question-derived constraint check (parses the
       instance out of the question text, never looks at a gold); None where the task
-      has no check without a gold. This is the only one the server may use.
+      has no check without a gold. This is the only one the server may use. It raises
+      ValueError, saying what is missing, when the question is not of the task's form (the
+      server then reports the answer as unverified rather than wrong).
     """
 
     name: str

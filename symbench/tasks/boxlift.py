@@ -267,7 +267,7 @@ def check(question: str, answer_text: str) -> Score:
     try:
         instance = parse_question(question)
     except (ValueError, SyntaxError) as exc:
-        return Score.incorrect(str(exc))
+        raise ValueError(str(exc)) from exc
     return _score(instance, answer_text, "strict")
 
 

@@ -105,7 +105,7 @@ def check(question: str, answer_text: str) -> Score:
     try:
         numbers, target = parse_question(question)
     except ValueError as exc:
-        return Score.incorrect(f"not a combinatorial calculation question: {exc}")
+        raise ValueError(f"not a combinatorial calculation question: {exc}") from exc
     return score_in_order(numbers, target, answer_text)
 
 

@@ -146,7 +146,7 @@ def check(question: str, answer_text: str) -> Score:
     try:
         board = parse_question(question)
     except ValueError as exc:
-        return Score.incorrect(f"not an eight queens question: {exc}")
+        raise ValueError(f"not an eight queens question: {exc}") from exc
     return score_placement(board, answer_text)
 
 

@@ -118,7 +118,7 @@ def check(question: str, answer_text: str) -> Score:
     try:
         numbers, target = parse_question(question)
     except ValueError as exc:
-        return Score.incorrect(f"not a Game 24 question: {exc}")
+        raise ValueError(f"not a Game 24 question: {exc}") from exc
     return score_expression(numbers, target, answer_text)
 
 

@@ -96,7 +96,7 @@ def check(question: str, answer_text: str) -> Score:
     try:
         puzzle = parse_question(question)
     except ValueError as exc:
-        return Score.incorrect(f"not a Sudoku question: {exc}")
+        raise ValueError(f"not a Sudoku question: {exc}") from exc
     return score_grid(puzzle, answer_text)
 
 

@@ -170,3 +170,12 @@ async def test_the_session_resource_holds_the_trajectory(client):
     only = trajectory["rounds"][0]
     assert only["execution"]["stdout"] == "391\n" and only["answer"] == "391"
     assert only["guidance"]["rationale"]
+
+
+async def test_check_answer_with_a_task_that_cannot_read_the_question_is_unverified_not_incorrect(client):
+    data = (
+        await client.call_tool(
+            "check_answer", {"question": "What is the capital of France?", "answer": "Paris", "task": "game24"}
+        )
+    ).structured_content
+    assert data["verdict"] == "unverified" and "could not read this question" in data["reason"]

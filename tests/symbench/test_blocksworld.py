@@ -86,5 +86,6 @@ def test_an_empty_plan_is_right_only_when_the_start_is_the_goal():
     assert TASK.verify(SAMPLE, "<<<>>>", "strict").verdict == "incorrect"
 
 
-def test_a_question_that_is_not_blocksworld_is_rejected_by_check():
-    assert "not a Blocksworld question" in TASK.check("What is 2 + 2?", "<<<Move A from 1 to 2>>>").reason
+def test_a_question_that_is_not_blocksworld_is_refused_by_check_with_what_is_missing():
+    with pytest.raises(ValueError, match="not a Blocksworld question"):
+        TASK.check("What is 2 + 2?", "<<<Move A from 1 to 2>>>")

@@ -105,5 +105,6 @@ def test_faithful_mode_gives_the_original_lifted_box_ratio():
     assert score.verdict == "partial" and score.value == pytest.approx(0.75)
 
 
-def test_a_question_that_is_not_boxlift_is_rejected_by_check():
-    assert "not a BoxLift question" in TASK.check("Sort these words.", "<<<Step 1: []>>>").reason
+def test_a_question_that_is_not_boxlift_is_refused_by_check_with_what_is_missing():
+    with pytest.raises(ValueError, match="not a BoxLift question"):
+        TASK.check("Sort these words.", "<<<Step 1: []>>>")

@@ -108,5 +108,6 @@ def test_a_malformed_plan_is_rejected_with_a_reason():
     assert TASK.check(QUESTION, "<<<move everything>>>").verdict == "incorrect"
 
 
-def test_a_question_that_is_not_boxnet_is_rejected_by_check():
-    assert "not a BoxNet question" in TASK.check("Sort these words.", "<<<[]>>>").reason
+def test_a_question_that_is_not_boxnet_is_refused_by_check_with_what_is_missing():
+    with pytest.raises(ValueError, match="not a BoxNet question"):
+        TASK.check("Sort these words.", "<<<[]>>>")

@@ -130,8 +130,9 @@ def test_the_original_benchmark_wording_is_understood():
     assert rule["visit"] == ["blue"] and rule["avoid"] == ["yellow", "red"]
 
 
-def test_a_question_that_is_not_path_plan_is_rejected_by_check():
-    assert "not a Path Plan question" in TASK.check("What is 2 + 2?", "<<<[(0, 0)]>>>").reason
+def test_a_question_that_is_not_path_plan_is_refused_by_check_with_what_is_missing():
+    with pytest.raises(ValueError, match="not a Path Plan question"):
+        TASK.check("What is 2 + 2?", "<<<[(0, 0)]>>>")
 
 
 def test_the_task_is_registered_with_the_paper_title():
