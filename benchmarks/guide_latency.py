@@ -1,6 +1,6 @@
 """Latency of one guidance step and generation speed of the transformers (hf) guide.
 
-    python benchmarks/guide.py [--steps 7] [--threads 1] [--skip-gpu]
+    python benchmarks/guide_latency.py [--steps 7] [--threads 1] [--skip-gpu]
 
 CPU, always: the tiny test Llama (tests/guide/tinymodel.py, built on the spot). A
 guidance step is ``HFGuide.next`` on a two-round trajectory (render, generate, parse,

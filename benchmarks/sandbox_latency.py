@@ -1,6 +1,6 @@
 """Latency and throughput of run_code, per sandbox path, against a bare subprocess.
 
-    python benchmarks/sandbox.py [--runs 40] [--cold-runs 10] [--pool 4] [--concurrent 8] [--burst 48]
+    python benchmarks/sandbox_latency.py [--runs 40] [--cold-runs 10] [--pool 4] [--concurrent 8] [--burst 48]
 
 Paths, each timed on a trivial program (print(1)):
   bare      `python3 -c` as a subprocess: the baseline, measured in this run
@@ -24,10 +24,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-# Run as a script, this file's folder comes first on sys.path, and this file's own
-# name would shadow the sandbox package.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import anyio
 

@@ -1,6 +1,6 @@
 """Verify every stored SymBench gold in one process (one core) and report the speed.
 
-    python benchmarks/symbench.py [DATA_DIR] [--runs 3] [--json]
+    python benchmarks/symbench_golds.py [DATA_DIR] [--runs 3] [--json]
 
 Loading is timed apart from verifying. Each figure is the median of ``--runs`` runs; the
 goal is under 10 s to verify all stored golds. The baseline measured in the same run is
@@ -16,11 +16,6 @@ import statistics
 import sys
 import time
 from pathlib import Path
-
-# Run as a script, this file's folder comes first on sys.path and its name would hide the
-# symbench package; drop it so the package is imported.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 GOAL_SECONDS = 10.0
 
