@@ -53,18 +53,25 @@ class CodeSteer:
             self._users += 1
             if self._users > 1:
                 return
-            await self.store.open()
-            if self.sandbox is None:
-                self.sandbox, sandbox_warnings = await create_sandbox(
-                    self.settings.sandbox, self.settings.limits, self.settings.docker
-                )
-                self.warnings.extend(sandbox_warnings)
-            else:
-                await self.sandbox.start()
-            if self.guide is None:
-                self.guide = create_guide(self.settings.guide)
-            for warning in self.warnings:
-                log.warning(warning)
+            try:
+                await self._start_backends()
+            except BaseException:
+                self._users -= 1
+                raise
+
+    async def _start_backends(self) -> None:
+        await self.store.open()
+        if self.guide is None:
+            self.guide = create_guide(self.settings.guide)
+        if self.sandbox is None:
+            self.sandbox, sandbox_warnings = await create_sandbox(
+                self.settings.sandbox, self.settings.limits, self.settings.docker
+            )
+            self.warnings.extend(sandbox_warnings)
+        else:
+            await self.sandbox.start()
+        for warning in self.warnings:
+            log.warning(warning)
 
     async def aclose(self) -> None:
         async with self._start_lock:

@@ -69,9 +69,35 @@ def run(args: argparse.Namespace) -> int:
     from ..server import build_server
 
     server = build_server(settings)
-    if settings.transport == "stdio":
-        server.run("stdio")
-        return 0
+    try:
+        if settings.transport == "stdio":
+            server.run("stdio")
+        else:
+            _serve_http(server, settings)
+    except (Exception, BaseExceptionGroup) as exc:
+        # A backend that cannot start (an unknown guide, no docker image) is the user's to
+        # fix: say what and how, without a traceback through the transport's task groups.
+        reason = _startup_error(exc)
+        if reason is None:
+            raise
+        print(f"mcp-codesteer serve: cannot start: {reason}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _startup_error(exc: BaseException) -> str | None:
+    """The message of the backend error inside ``exc``, if that is what stopped the server."""
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            if (found := _startup_error(inner)) is not None:
+                return found
+        return None
+    if isinstance(exc, (ValueError, RuntimeError, ImportError)):
+        return str(exc)
+    return None
+
+
+def _serve_http(server, settings: Settings) -> None:
     import anyio
     import uvicorn
 
@@ -90,4 +116,3 @@ def run(args: argparse.Namespace) -> int:
         app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(), log_config=None
     )
     anyio.run(uvicorn.Server(config).serve)
-    return 0

@@ -30,7 +30,8 @@ def unavailable_reason_sync(options: DockerOptions) -> str | None:
         tag = image_of(options)
         state = image_recipe_state(client, tag)
         if state == "missing":
-            return f"the sandbox image {tag} does not exist: build it with `{BUILD_HINT}`"
+            command = BUILD_HINT if options.image is None else f"{BUILD_HINT} --tag {tag}"
+            return f"the sandbox image {tag} does not exist: build it with `{command}`"
         if state == "stale" and options.image is None:
             return f"the sandbox image {tag} was built from an older recipe: rebuild it with `{BUILD_HINT} --force`"
         if options.runtime:

@@ -113,3 +113,13 @@ async def test_http_serves_the_tools_to_a_client_with_the_token(http_server):
         async with Client(streamable_http_client(http_server, http_client=http)) as client:
             result = await client.call_tool("check_symbolic", {"code": "import sympy\nprint(sympy.solve('x-1'))"})
     assert result.structured_content["verdict"] == "symbolic"
+
+
+def test_serve_with_a_backend_that_cannot_start_says_why_and_exits_2(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "mcp_codesteer.cli", "serve", "--guide", "no-such-guide"],
+        env=_server_env(tmp_path), stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert out.returncode == 2
+    assert "cannot start: unknown guide 'no-such-guide'" in out.stderr
+    assert "Traceback" not in out.stderr and out.stdout == ""
