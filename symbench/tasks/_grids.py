@@ -1,57 +1,17 @@
-"""Helpers shared by the rule-based puzzle tasks: the original sample-folder layout,
-character and digit grids, and answer tokens.
+"""Helpers shared by the rule-based puzzle tasks: character and digit grids and answer
+tokens (with the sample-folder loader and ``answer_text`` of ``_common``).
 
 Kept private (leading underscore) so the registry does not import it as a task.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 from typing import Any, Callable
 
-from ..extract import answer_or_last_line, extract_answer, strip_wrapping
-from ..paths import sample_folders
-from ..types import Sample, Score
-
-
-def load_folder(
-    data_dir: Path,
-    folder: str,
-    task: str,
-    build: Callable[[str, dict[str, Any]], tuple[dict[str, Any], Any]],
-) -> list[Sample]:
-    """Read every sample of ``folder``: ``build(question, solution_json)`` returns (metadata, gold).
-
-    Sample ids are ``<folder>/sample_<n>``, stable across runs and copies; numbering gaps are
-    fine and a missing folder gives no samples.
-    """
-    samples = []
-    for path in sample_folders(Path(data_dir) / folder):
-        if not (path / "question.txt").is_file():
-            continue
-        question = (path / "question.txt").read_text(encoding="utf-8")
-        solution_file = path / "solution.json"
-        solution = json.loads(solution_file.read_text(encoding="utf-8")) if solution_file.is_file() else {}
-        metadata, gold = build(question, solution)
-        samples.append(
-            Sample(
-                task=task,
-                id=f"{folder}/{path.name}",
-                question=question,
-                metadata=metadata,
-                gold=gold,
-                source=str(path),
-            )
-        )
-    return samples
-
-
-def answer_text(response: str) -> str | None:
-    """The marked answer of a response, else its last non-empty line, with wrapping removed."""
-    raw = answer_or_last_line(response)
-    return None if raw is None else strip_wrapping(raw)
+from ..extract import extract_answer, strip_wrapping
+from ..types import Score
+from ._common import answer_text, load_folder  # noqa: F401  (the grid tasks import them from here)
 
 
 def marked_answer(response: str) -> str | None:

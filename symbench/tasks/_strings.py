@@ -10,14 +10,12 @@ Kept private (leading underscore) so the registry does not import it as a task.
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 from typing import Any, Callable
 
-from ..extract import answer_or_last_line, parse_literal, strip_wrapping
-from ..paths import sample_folders
+from ..extract import parse_literal, strip_wrapping
 from ..types import Sample, Score
+from ._common import answer_text, load_folder  # noqa: F401  (the string tasks import them from here)
 
 NUMBER_WORDS = {
     "a": 1, "an": 1, "a single": 1, "single": 1, "one": 1, "two": 2, "three": 3, "four": 4,
@@ -36,43 +34,6 @@ def count_of(word: str) -> int:
     if w in NUMBER_WORDS:
         return NUMBER_WORDS[w]
     raise ValueError(f"{word!r} is not a count")
-
-
-def load_folder(
-    data_dir: Path,
-    folder: str,
-    task: str,
-    build: Callable[[str, dict[str, Any]], tuple[dict[str, Any], Any]],
-) -> list[Sample]:
-    """Every sample of ``data_dir/folder``; ``build(question, solution_json)`` gives (metadata, gold).
-
-    Ids are ``<folder>/sample_<n>``; numbering gaps are expected. A sample folder without
-    a question is skipped; a missing folder gives an empty list.
-    """
-    samples = []
-    for path in sample_folders(Path(data_dir) / folder):
-        question_file = path / "question.txt"
-        if not question_file.is_file():
-            continue
-        question = question_file.read_text(encoding="utf-8")
-        solution_file = path / "solution.json"
-        solution = json.loads(solution_file.read_text(encoding="utf-8")) if solution_file.is_file() else {}
-        metadata, gold = build(question, solution)
-        samples.append(
-            Sample(task=task, id=f"{folder}/{path.name}", question=question, metadata=metadata, gold=gold, source=str(path))
-        )
-    return samples
-
-
-def answer_text(response: str | None) -> str | None:
-    """The marked ``<<<...>>>`` answer, else the last non-empty line, with fences/quotes/labels removed.
-
-    None when the response has neither; '' when the answer is empty once unwrapped (``<<<"">>>``).
-    """
-    raw = answer_or_last_line(response)
-    if raw is None:
-        return None
-    return strip_wrapping(raw)
 
 
 def parse_word(text: str, alphabet: str) -> str:
@@ -126,6 +87,18 @@ def compare(expected: Any, got: Any, what: str) -> Score:
 def unparsable(reason: str) -> Score:
     """The score of an answer that could not be read."""
     return Score.incorrect(f"could not read the answer: {reason}")
+
+
+def read_answer(response: str | None, parse: Callable[[str], Any], hint: str = "") -> Any:
+    """``parse`` applied to the response's answer (see ``answer_text``); when there is none, or
+    ``parse`` raises ValueError, the ``unparsable`` Score instead (``hint`` after the reason)."""
+    raw = answer_text(response)
+    if raw is None:
+        return unparsable("no <<<...>>> answer")
+    try:
+        return parse(raw)
+    except ValueError as exc:
+        return unparsable(f"{exc}{hint}")
 
 
 def generated_sample(task: str, seed: int, question: str, metadata: dict[str, Any], gold: Any) -> Sample:

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 
 from ..extract import answer_or_last_line, parse_literal
 from ..types import Sample, Score, ScoringMode, Task
+from ._common import plan_scorer, question_instance
 
 NAME = "blocksworld"
 DATA_DIR = "Blocksworld_dataset"
@@ -177,23 +178,12 @@ def faithful_score(instance: dict[str, Any], answer_text: str) -> Score:
     return Score.incorrect("the final state does not match the goal state (original scorer)", raw)
 
 
-def _score(instance: dict[str, Any], answer_text: str, mode: ScoringMode) -> Score:
-    if mode == "faithful":
-        return faithful_score(instance, answer_text)
-    try:
-        moves = parse_moves(answer_text)
-    except ValueError as exc:
-        return Score.incorrect(str(exc))
-    return simulate(instance, moves)
+_score = plan_scorer(parse_moves, simulate, faithful_score)
 
 
 def check(question: str, answer_text: str) -> Score:
     """Gold-free check: read both states from the question; simulate the moves."""
-    try:
-        instance = parse_question(question)
-    except ValueError as exc:
-        raise ValueError(str(exc)) from exc
-    return _score(instance, answer_text, "strict")
+    return _score(question_instance(parse_question, question), answer_text, "strict")
 
 
 def verify(sample: Sample, answer_text: str, mode: ScoringMode = "strict") -> Score:

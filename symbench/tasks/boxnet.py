@@ -25,6 +25,7 @@ from typing import Any
 
 from ..extract import answer_or_last_line, parse_literal
 from ..types import Sample, Score, ScoringMode, Task
+from ._common import plan_scorer, question_instance
 
 NAME = "boxnet"
 DATA_DIR = "BoxNet1_dataset"
@@ -273,22 +274,12 @@ def faithful_score(instance: dict[str, Any], answer_text: str) -> Score:
     return Score(verdict="partial", value=ratio, parsed=raw, reason=reason)
 
 
-def _score(instance: dict[str, Any], answer_text: str, mode: ScoringMode) -> Score:
-    if mode == "faithful":
-        return faithful_score(instance, answer_text)
-    try:
-        plan = parse_plan(answer_text)
-    except ValueError as exc:
-        return Score.incorrect(str(exc))
-    return simulate(instance, plan)
+_score = plan_scorer(parse_plan, simulate, faithful_score)
 
 
 def check(question: str, answer_text: str) -> Score:
     """Gold-free check: read the grid from the question's agent lines; simulate the plan."""
-    try:
-        instance = parse_question(question)
-    except (ValueError, SyntaxError) as exc:
-        raise ValueError(str(exc)) from exc
+    instance = question_instance(parse_question, question, errors=(ValueError, SyntaxError))  # literal_eval
     return _score(instance, answer_text, "strict")
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from ..extract import answer_or_last_line, evaluate_exact, evaluate_float, expression_side, join_token_list
 from ..paths import sample_folders
 from ..types import Sample, Score, ScoringMode, Task
+from ._common import question_instance
 
 NAME = "combinatorial_calculation"
 FOLDER = "combinatorial_calculation"
@@ -102,10 +103,7 @@ def verify(sample: Sample, answer_text: str, mode: ScoringMode = "strict") -> Sc
 
 
 def check(question: str, answer_text: str) -> Score:
-    try:
-        numbers, target = parse_question(question)
-    except ValueError as exc:
-        raise ValueError(f"not a combinatorial calculation question: {exc}") from exc
+    numbers, target = question_instance(parse_question, question, "not a combinatorial calculation question: ")
     return score_in_order(numbers, target, answer_text)
 
 

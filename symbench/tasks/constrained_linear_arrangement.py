@@ -16,6 +16,7 @@ from typing import Any
 
 from ..extract import parse_literal
 from ..types import Sample, Score, ScoringMode, Task
+from ._common import question_build
 from ._grids import answer_text, load_folder
 
 NAME = "constrained_linear_arrangement"
@@ -176,14 +177,8 @@ def verify(sample: Sample, response: str, mode: ScoringMode = "strict") -> Score
     return _score(sample.metadata, response, sample.gold if mode == "faithful" else None)
 
 
-def _build(question: str, solution: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    meta = parse_question(question)
-    meta["complexity"] = solution.get("complexity")
-    return meta, solution.get("solution")
-
-
 def load(data_dir: Path) -> list[Sample]:
-    return load_folder(data_dir, FOLDER, NAME, _build)
+    return load_folder(data_dir, FOLDER, NAME, question_build(parse_question, "solution"))
 
 
 def render_question(meta: dict[str, Any]) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..extract import parse_literal, strip_wrapping
 from ..types import Sample, Score, ScoringMode, Task
-from ._strings import answer_text, generated_sample, load_folder, unparsable
+from ._strings import generated_sample, load_folder, read_answer
 
 NAME = "cryptanalysis"
 FOLDER = "cryptanalysis"
@@ -159,13 +159,7 @@ def parse_password(text: str) -> str:
 
 
 def _read(response: str) -> str | Score:
-    raw = answer_text(response)
-    if raw is None:
-        return unparsable("no <<<...>>> answer")
-    try:
-        return parse_password(raw)
-    except ValueError as exc:
-        return unparsable(str(exc))
+    return read_answer(response, parse_password)
 
 
 def _check_conditions(conditions: list[list[str]], response: str) -> Score:

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..extract import answer_or_last_line, integers_in, strip_wrapping
 from ..paths import sample_folders
 from ..types import Sample, Score, ScoringMode, Task
+from ._common import question_instance
 
 NAME = "eight_queens"
 PAPER_FOLDER = "eight_queens_dataset"
@@ -143,10 +144,7 @@ def verify(sample: Sample, answer_text: str, mode: ScoringMode = "strict") -> Sc
 
 
 def check(question: str, answer_text: str) -> Score:
-    try:
-        board = parse_question(question)
-    except ValueError as exc:
-        raise ValueError(f"not an eight queens question: {exc}") from exc
+    board = question_instance(parse_question, question, "not an eight queens question: ")
     return score_placement(board, answer_text)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..extract import answer_or_last_line, evaluate_exact, evaluate_float, expression_side, normalize_operators, strip_wrapping
 from ..types import Sample, Score, ScoringMode, Task
+from ._common import question_instance
 
 NAME = "game24"
 FOLDER = "game24_dataset"
@@ -115,10 +116,7 @@ def verify(sample: Sample, answer_text: str, mode: ScoringMode = "strict") -> Sc
 
 
 def check(question: str, answer_text: str) -> Score:
-    try:
-        numbers, target = parse_question(question)
-    except ValueError as exc:
-        raise ValueError(f"not a Game 24 question: {exc}") from exc
+    numbers, target = question_instance(parse_question, question, "not a Game 24 question: ")
     return score_expression(numbers, target, answer_text)
 
 

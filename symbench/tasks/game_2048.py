@@ -16,7 +16,7 @@ from typing import Any
 
 from ..extract import parse_literal, strip_wrapping
 from ..types import Sample, Score, ScoringMode, Task
-from ._strings import answer_text, generated_sample, load_folder, unparsable
+from ._strings import generated_sample, load_folder, read_answer
 
 NAME = "game_2048"
 FOLDER = "2048_dataset"
@@ -110,13 +110,9 @@ def expected_grid(instance: dict[str, Any]) -> Grid:
 
 
 def _score(expected: Grid, response: str) -> Score:
-    raw = answer_text(response)
-    if raw is None:
-        return unparsable("no <<<...>>> answer")
-    try:
-        got = parse_matrix(raw, len(expected), len(expected[0]))
-    except ValueError as exc:
-        return unparsable(str(exc))
+    got = read_answer(response, lambda raw: parse_matrix(raw, len(expected), len(expected[0])))
+    if isinstance(got, Score):
+        return got
     if got == expected:
         return Score.correct(parsed=got)
     for r, (want_row, got_row) in enumerate(zip(expected, got)):

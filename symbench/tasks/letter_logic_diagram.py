@@ -16,7 +16,7 @@ from typing import Any
 
 from ..extract import parse_literal, strip_wrapping
 from ..types import Sample, Score, ScoringMode, Task
-from ._strings import answer_text, generated_sample, load_folder, unparsable
+from ._strings import generated_sample, load_folder, read_answer
 
 NAME = "letter_logic_diagram"
 FOLDER = "letter_logic_diagram"
@@ -122,13 +122,7 @@ def rule_violation(puzzle: Puzzle, grid: Grid) -> str | None:
 
 
 def _read(response: str, n: int) -> Grid | Score:
-    raw = answer_text(response)
-    if raw is None:
-        return unparsable("no <<<...>>> answer")
-    try:
-        return parse_grid(raw, n)
-    except ValueError as exc:
-        return unparsable(str(exc))
+    return read_answer(response, lambda raw: parse_grid(raw, n))
 
 
 def _check_puzzle(puzzle: Puzzle, response: str) -> Score:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..extract import parse_number
 from ..types import Sample, Score, ScoringMode, Task
+from ._common import question_build
 from ._grids import answer_text, load_folder
 
 NAME = "mahjong"
@@ -162,14 +163,8 @@ def gold_defect(sample: Sample) -> str | None:
     return f"the stored gold {sample.gold} disagrees with replaying the rounds by the stated rules ({expected})"
 
 
-def _build(question: str, solution: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    meta = parse_question(question)
-    meta["complexity"] = solution.get("complexity")
-    return meta, solution.get("solution")
-
-
 def load(data_dir: Path) -> list[Sample]:
-    return load_folder(data_dir, FOLDER, NAME, _build)
+    return load_folder(data_dir, FOLDER, NAME, question_build(parse_question, "solution"))
 
 
 def render_question(meta: dict[str, Any]) -> str:

@@ -10,7 +10,6 @@ The original's evaluator evaluated only one operator of the complexity-5 express
 from __future__ import annotations
 
 import ast
-import json
 import random
 import re
 from fractions import Fraction
@@ -20,13 +19,13 @@ from typing import Any
 from .._judging import STRICT_REL_TOL, numbers_match, parse_final_number
 from ..extract import answer_or_last_line
 from ..types import Sample, Score, ScoringMode, Task
+from ._common import load_folder, question_build
 
 NAME = "new_operator"
 FOLDER = "new_operator_dataset"
 ORIGINAL_OPERATOR_ORDER = "#@$&%~"
 """The order in which the original's evaluator looked for operators; it applied the first
 one it found and returned."""
-_SAMPLE_DIR = re.compile(r"^sample_(\d+)$")
 _DEFINITION = re.compile(r"Define a\s*(\S)\s*b to be (.+?)\.\s*$", re.MULTILINE)
 
 
@@ -189,18 +188,8 @@ def gold_defect(sample: Sample) -> str | None:
 
 def load(data_dir: Path) -> list[Sample]:
     """Every ``sample_<n>`` folder of new_operator_dataset, in numeric order; ids are the folder names."""
-    root = Path(data_dir) / FOLDER
-    if not root.is_dir():
-        return []
-    found = sorted((int(m.group(1)), p) for p in root.iterdir() if (m := _SAMPLE_DIR.match(p.name)))
-    samples = []
-    for _, folder in found:
-        question = (folder / "question.txt").read_text(encoding="utf-8")
-        solution = json.loads((folder / "solution.json").read_text(encoding="utf-8"))
-        meta = parse_question(question)
-        meta["complexity"] = solution.get("complexity")
-        samples.append(Sample(task=NAME, id=folder.name, question=question, metadata=meta, gold=solution["solution"], source=str(folder)))
-    return samples
+    build = question_build(parse_question, "solution", required=True)
+    return load_folder(data_dir, FOLDER, NAME, build, prefix_ids=False)
 
 
 # --------------------------------------------------------------------------- generator

@@ -34,6 +34,7 @@ from typing import Any, Sequence
 from ..extract import answer_or_last_line, parse_literal
 from ..types import Sample, Score, ScoringMode, Task
 from . import _geometry as geo
+from ._common import plan_scorer, question_instance
 
 NAME = "path_plan"
 LOAD_SEED = 4_200
@@ -343,26 +344,17 @@ def _rect(r: Sequence) -> str:
     return _tuple_text([float(v) for v in r])
 
 
-def _score_answer(instance: dict[str, Any], answer_text: str) -> Score:
-    try:
-        points = parse_waypoints(answer_text)
-    except ValueError as exc:
-        return Score.incorrect(str(exc))
-    return check_path(instance, points)
+_score = plan_scorer(parse_waypoints, check_path)
 
 
 def check(question: str, answer_text: str) -> Score:
     """Gold-free check: parse the layout and instruction from the question, then check the path."""
-    try:
-        instance = parse_question(question)
-    except ValueError as exc:
-        raise ValueError(str(exc)) from exc
-    return _score_answer(instance, answer_text)
+    return _score(question_instance(parse_question, question), answer_text)
 
 
 def verify(sample: Sample, answer_text: str, mode: ScoringMode = "strict") -> Score:
     """Score an answer by checking the path against the sample's instance (never the gold path)."""
-    return _score_answer(sample.metadata, answer_text)
+    return _score(sample.metadata, answer_text)
 
 
 # ---------------------------------------------------------------- reference planner

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..extract import parse_literal
 from ..types import Sample, Score, ScoringMode, Task
+from ._common import question_build
 from ._grids import answer_text, load_folder
 
 NAME = "permutations_and_combinations"
@@ -136,14 +137,8 @@ def gold_defect(sample: Sample) -> str | None:
     return "the stored arrangement " + "; ".join(problems) if problems else None
 
 
-def _build(question: str, solution: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    meta = parse_question(question)
-    meta["complexity"] = solution.get("complexity")
-    return meta, solution.get("correct_solution")
-
-
 def load(data_dir: Path) -> list[Sample]:
-    return load_folder(data_dir, FOLDER, NAME, _build)
+    return load_folder(data_dir, FOLDER, NAME, question_build(parse_question, "correct_solution"))
 
 
 def render_question(meta: dict[str, Any]) -> str:

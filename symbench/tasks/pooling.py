@@ -17,10 +17,10 @@ from typing import Any
 from .._judging import STRICT_REL_TOL, flatten, numbers_match
 from ..extract import answer_or_last_line, strip_wrapping
 from ..types import Sample, Score, ScoringMode, Task
+from ._common import load_folder, question_build
 
 NAME = "pooling"
 FOLDER = "pooling_dataset"
-_SAMPLE_DIR = re.compile(r"^sample_(\d+)$")
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?:/\d+)?")
 
 # The original's complexity levels: (matrix size N, window n, pooling types).
@@ -123,18 +123,8 @@ def gold_defect(sample: Sample) -> str | None:
 
 def load(data_dir: Path) -> list[Sample]:
     """Every ``sample_<n>`` folder of pooling_dataset, in numeric order; ids are the folder names."""
-    root = Path(data_dir) / FOLDER
-    if not root.is_dir():
-        return []
-    found = sorted((int(m.group(1)), p) for p in root.iterdir() if (m := _SAMPLE_DIR.match(p.name)))
-    samples = []
-    for _, folder in found:
-        question = (folder / "question.txt").read_text(encoding="utf-8")
-        solution = json.loads((folder / "solution.json").read_text(encoding="utf-8"))
-        meta = parse_question(question)
-        meta["complexity"] = solution.get("complexity")
-        samples.append(Sample(task=NAME, id=folder.name, question=question, metadata=meta, gold=solution["solution"], source=str(folder)))
-    return samples
+    build = question_build(parse_question, "solution", required=True)
+    return load_folder(data_dir, FOLDER, NAME, build, prefix_ids=False)
 
 
 def render_question(matrix: list[list[int]], window: int, kind: str) -> str:

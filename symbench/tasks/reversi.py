@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..types import Sample, Score, ScoringMode, Task
+from ._common import question_build
 from ._grids import answer_text, block_after, cell_tokens, flat_grid, load_folder, score_cells
 
 NAME = "reversi"
@@ -154,14 +155,8 @@ def gold_defect(sample: Sample) -> str | None:
             f"at {', '.join(diff)}")
 
 
-def _build(question: str, solution: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    meta = parse_question(question)
-    meta["complexity"] = solution.get("complexity")
-    return meta, solution.get("solution")
-
-
 def load(data_dir: Path) -> list[Sample]:
-    return load_folder(data_dir, FOLDER, NAME, _build)
+    return load_folder(data_dir, FOLDER, NAME, question_build(parse_question, "solution"))
 
 
 def render_question(meta: dict[str, Any]) -> str:

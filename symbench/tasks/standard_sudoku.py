@@ -12,10 +12,11 @@ import json
 import random
 import re
 from pathlib import Path
+from typing import Any
 
 from ..extract import answer_or_last_line, digit_grid
-from ..paths import sample_folders
 from ..types import Sample, Score, ScoringMode, Task
+from ._common import load_folder, question_instance
 
 NAME = "standard_sudoku"
 FOLDER = "standard_sudoku"
@@ -93,10 +94,7 @@ def verify(sample: Sample, answer_text: str, mode: ScoringMode = "strict") -> Sc
 
 
 def check(question: str, answer_text: str) -> Score:
-    try:
-        puzzle = parse_question(question)
-    except ValueError as exc:
-        raise ValueError(f"not a Sudoku question: {exc}") from exc
+    puzzle = question_instance(parse_question, question, "not a Sudoku question: ")
     return score_grid(puzzle, answer_text)
 
 
@@ -104,21 +102,12 @@ def render_gold(sample: Sample) -> str:
     return "<<<" + json.dumps(sample.gold) + ">>>"
 
 
+def _build(question: str, solution: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    return {"puzzle": solution["puzzle"], "complexity": solution.get("complexity")}, solution["solution"]
+
+
 def load(data_dir: Path) -> list[Sample]:
-    samples = []
-    for path in sample_folders(Path(data_dir) / FOLDER):
-        solution = json.loads((path / "solution.json").read_text(encoding="utf-8"))
-        samples.append(
-            Sample(
-                task=NAME,
-                id=f"{FOLDER}/{path.name}",
-                question=(path / "question.txt").read_text(encoding="utf-8"),
-                metadata={"puzzle": solution["puzzle"], "complexity": solution.get("complexity")},
-                gold=solution["solution"],
-                source=str(path),
-            )
-        )
-    return samples
+    return load_folder(data_dir, FOLDER, NAME, _build)
 
 
 def _random_solution(rng: random.Random) -> Grid:

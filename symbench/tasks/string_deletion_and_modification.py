@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..types import Sample, Score, ScoringMode, Task
-from ._strings import answer_text, generated_sample, load_folder, parse_word, unparsable
+from ._common import question_build
+from ._strings import generated_sample, load_folder, parse_word, read_answer
 
 NAME = "string_deletion_and_modification"
 FOLDER = "string_deletion_and_modification"
@@ -158,17 +159,16 @@ def final_string(instance: dict[str, Any]) -> str:
     return simulate(instance["string"], instance["rules"])[-1]
 
 
-def _score(expected: str, response: str) -> Score:
-    raw = answer_text(response)
-    if raw is None:
-        return unparsable("no <<<...>>> answer")
+def _read_word(raw: str) -> str:
     if re.sub(r"[\s'\"`]", "", raw) == "":
-        got = ""  # the process may delete every character
-    else:
-        try:
-            got = parse_word(raw, ALPHABET)
-        except ValueError as exc:
-            return unparsable(str(exc))
+        return ""  # the process may delete every character
+    return parse_word(raw, ALPHABET)
+
+
+def _score(expected: str, response: str) -> Score:
+    got = read_answer(response, _read_word)
+    if isinstance(got, Score):
+        return got
     if got == expected:
         return Score.correct(parsed=got)
     return Score.incorrect(f"{got!r} is not the final string {expected!r}", parsed=got)
@@ -209,14 +209,8 @@ def gold_defect(sample: Sample) -> str | None:
     return None
 
 
-def _build(question: str, solution: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    meta = parse_question(question)
-    meta["complexity"] = solution.get("complexity")
-    return meta, solution.get("final_string")
-
-
 def load(data_dir: Path) -> list[Sample]:
-    return load_folder(data_dir, FOLDER, NAME, _build)
+    return load_folder(data_dir, FOLDER, NAME, question_build(parse_question, "final_string"))
 
 
 def render_question(string: str, rules: list[str]) -> str:

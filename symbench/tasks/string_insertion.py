@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ..types import Sample, Score, ScoringMode, Task
-from ._strings import answer_text, generated_sample, load_folder, parse_word, unparsable
+from ._common import question_build
+from ._strings import generated_sample, load_folder, parse_word, read_answer
 
 NAME = "string_insertion"
 FOLDER = "string_insertion"
@@ -79,13 +80,9 @@ def readings(instance: dict[str, Any]) -> list[str]:
 
 
 def _score(accepted: list[str], response: str) -> Score:
-    raw = answer_text(response)
-    if raw is None:
-        return unparsable("no <<<...>>> answer")
-    try:
-        got = parse_word(raw, ALPHABET)
-    except ValueError as exc:
-        return unparsable(str(exc))
+    got = read_answer(response, lambda raw: parse_word(raw, ALPHABET))
+    if isinstance(got, Score):
+        return got
     if got == accepted[0]:
         return Score.correct(parsed=got)
     if got in accepted[1:]:
@@ -111,14 +108,8 @@ def gold_defect(sample: Sample) -> str | None:
     return None
 
 
-def _build(question: str, solution: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    meta = parse_question(question)
-    meta["complexity"] = solution.get("complexity")
-    return meta, solution.get("modified_string")
-
-
 def load(data_dir: Path) -> list[Sample]:
-    return load_folder(data_dir, FOLDER, NAME, _build)
+    return load_folder(data_dir, FOLDER, NAME, question_build(parse_question, "modified_string"))
 
 
 def render_question(s: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..types import Sample, Score, ScoringMode, Task
-from ._strings import NUMBER_WORD_RE, answer_text, count_of, generated_sample, load_folder, parse_counts, unparsable
+from ._strings import NUMBER_WORD_RE, count_of, generated_sample, load_folder, parse_counts, read_answer
 
 NAME = "string_splitting"
 FOLDER = "string_splitting"
@@ -105,13 +105,9 @@ def final_counts(instance: dict[str, Any]) -> list[int]:
 
 
 def _score(expected: list[int], response: str) -> Score:
-    raw = answer_text(response)
-    if raw is None:
-        return unparsable("no <<<...>>> answer")
-    try:
-        got = parse_counts(raw, len(ORDER))
-    except ValueError as exc:
-        return unparsable(str(exc))
+    got = read_answer(response, lambda raw: parse_counts(raw, len(ORDER)))
+    if isinstance(got, Score):
+        return got
     if got == expected:
         return Score.correct(parsed=got)
     return Score.incorrect(f"counts {got} (A, B, C, X, Y, Z) are not the final counts {expected}", parsed=got)

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ..types import Sample, Score, ScoringMode, Task
-from ._strings import NUMBER_WORD_RE, answer_text, count_of, generated_sample, load_folder, parse_counts, unparsable
+from ._common import question_build
+from ._strings import NUMBER_WORD_RE, count_of, generated_sample, load_folder, parse_counts, read_answer
 
 NAME = "string_synthesis"
 FOLDER = "string_synthesis"
@@ -109,13 +110,9 @@ def read_counts(raw: str, blocks: list[str]) -> list[int]:
 
 
 def _score(expected: list[int], blocks: list[str], response: str) -> Score:
-    raw = answer_text(response)
-    if raw is None:
-        return unparsable("no <<<...>>> answer")
-    try:
-        got = read_counts(raw, blocks)
-    except ValueError as exc:
-        return unparsable(str(exc))
+    got = read_answer(response, lambda raw: read_counts(raw, blocks))
+    if isinstance(got, Score):
+        return got
     if got == expected:
         return Score.correct(parsed=got)
     return Score.incorrect(f"counts {got} are not the final counts {expected}", parsed=got)
@@ -144,14 +141,8 @@ def gold_defect(sample: Sample) -> str | None:
     return None
 
 
-def _build(question: str, solution: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    meta = parse_question(question)
-    meta["complexity"] = solution.get("complexity")
-    return meta, solution.get("final_counts")
-
-
 def load(data_dir: Path) -> list[Sample]:
-    return load_folder(data_dir, FOLDER, NAME, _build)
+    return load_folder(data_dir, FOLDER, NAME, question_build(parse_question, "final_counts"))
 
 
 def render_question(a: int, b: int, c: int) -> str:

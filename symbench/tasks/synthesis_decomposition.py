@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..types import Sample, Score, ScoringMode, Task
-from ._strings import answer_text, generated_sample, load_folder, parse_counts, unparsable
+from ._strings import generated_sample, load_folder, parse_counts, read_answer
 
 NAME = "synthesis_decomposition"
 FOLDER = "synthesis_decomposition_dataset"
@@ -115,13 +115,9 @@ def final_counts(instance: dict[str, Any]) -> list[int]:
 
 
 def _score(expected: list[int], order: list[str], response: str) -> Score:
-    raw = answer_text(response)
-    if raw is None:
-        return unparsable("no <<<...>>> answer")
-    try:
-        got = parse_counts(raw, len(expected))
-    except ValueError as exc:
-        return unparsable(f"{exc} (the order is {', '.join(order)})")
+    got = read_answer(response, lambda raw: parse_counts(raw, len(expected)), f" (the order is {', '.join(order)})")
+    if isinstance(got, Score):
+        return got
     if got == expected:
         return Score.correct(parsed=got)
     return Score.incorrect(f"counts {got} ({', '.join(order)}) are not the final counts {expected}", parsed=got)

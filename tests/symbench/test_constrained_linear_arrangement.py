@@ -2,19 +2,10 @@
 
 import pytest
 
-from symbench.paths import default_data_dir
 from symbench.registry import get_task
 from symbench.tasks import constrained_linear_arrangement as cla
 
 TASK = get_task("constrained_linear_arrangement")
-
-
-@pytest.fixture(scope="module")
-def samples():
-    data = default_data_dir()
-    if data is None or not (data / cla.FOLDER).is_dir():
-        pytest.skip(f"SymBench data folder with {cla.FOLDER} not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(data)
 
 
 def test_animal_ranks_decide_except_that_the_mouse_captures_the_elephant():

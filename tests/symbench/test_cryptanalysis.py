@@ -1,19 +1,8 @@
 """Cryptanalysis: the feedback rules, consistency checking without a gold, stored golds, generator."""
 
-import pytest
-
-from symbench.paths import default_data_dir
 from symbench.tasks import cryptanalysis as cr
 
 TASK = cr.TASK
-
-
-@pytest.fixture(scope="module")
-def samples():
-    data = default_data_dir()
-    if data is None or not (data / cr.FOLDER).is_dir():
-        pytest.skip(f"SymBench data folder with {cr.FOLDER} not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(data)
 
 
 def test_feedback_judges_each_item_against_both_password_items():

@@ -2,18 +2,9 @@
 
 import pytest
 
-from symbench.paths import default_data_dir
 from symbench.tasks import game_2048 as g2048
 
 TASK = g2048.TASK
-
-
-@pytest.fixture(scope="module")
-def samples():
-    data = default_data_dir()
-    if data is None or not (data / g2048.FOLDER).is_dir():
-        pytest.skip(f"SymBench data folder with {g2048.FOLDER} not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(data)
 
 
 def test_a_tile_moves_into_empty_cells_and_stops_at_a_different_number_or_the_edge():

@@ -2,18 +2,9 @@
 
 import pytest
 
-from symbench.paths import default_data_dir
 from symbench.tasks import letter_logic_diagram as lld
 
 TASK = lld.TASK
-
-
-@pytest.fixture(scope="module")
-def samples():
-    data = default_data_dir()
-    if data is None or not (data / lld.FOLDER).is_dir():
-        pytest.skip(f"SymBench data folder with {lld.FOLDER} not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(data)
 
 
 def solutions(puzzle, limit):

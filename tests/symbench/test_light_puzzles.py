@@ -2,19 +2,10 @@
 
 import pytest
 
-from symbench.paths import default_data_dir
 from symbench.registry import get_task
 from symbench.tasks import light_puzzles as lp
 
 TASK = get_task("light_puzzles")
-
-
-@pytest.fixture(scope="module")
-def samples():
-    data = default_data_dir()
-    if data is None or not (data / lp.FOLDER).is_dir():
-        pytest.skip(f"SymBench data folder with {lp.FOLDER} not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(data)
 
 
 def _flip_one(answer: str) -> str:

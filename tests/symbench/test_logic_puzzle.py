@@ -2,7 +2,6 @@
 
 import pytest
 
-from symbench.paths import default_data_dir
 from symbench.registry import get_task
 from symbench.tasks import logic_puzzle as lg
 
@@ -11,14 +10,6 @@ TASK = get_task("logic_puzzle")
 SMALL = {
     "n": 2, "k": 3, "grid": [[1, 2], [3, 1]], "rule": "sum_le", "bound": 4, "first": (0, 1),
 }
-
-
-@pytest.fixture(scope="module")
-def samples():
-    data = default_data_dir()
-    if data is None or not (data / lg.FOLDER).is_dir():
-        pytest.skip(f"SymBench data folder with {lg.FOLDER} not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(data)
 
 
 def test_a_valid_selection_has_no_violations_and_each_rule_is_enforced():

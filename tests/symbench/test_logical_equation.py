@@ -17,13 +17,6 @@ DATA = default_data_dir()
 TASK = get_task("logical_equation")
 
 
-@pytest.fixture(scope="module")
-def samples():
-    if DATA is None or not (DATA / "logical_equation").is_dir():
-        pytest.skip("SymBench data folder with logical_equation not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(DATA)
-
-
 def test_loader_reads_every_sample_folder_with_its_size(samples):
     assert len({s.id for s in samples}) == len(samples) == len(list((DATA / "logical_equation").glob("sample_*")))
     assert all(len(s.metadata["letters"]) == s.metadata["num_letters"] for s in samples)

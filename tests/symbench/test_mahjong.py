@@ -2,21 +2,10 @@
 
 from collections import Counter
 
-import pytest
-
-from symbench.paths import default_data_dir
 from symbench.registry import get_task
 from symbench.tasks import mahjong as mj
 
 TASK = get_task("mahjong")
-
-
-@pytest.fixture(scope="module")
-def samples():
-    data = default_data_dir()
-    if data is None or not (data / mj.FOLDER).is_dir():
-        pytest.skip(f"SymBench data folder with {mj.FOLDER} not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(data)
 
 
 def test_peng_needs_two_held_and_takes_precedence_over_chi():

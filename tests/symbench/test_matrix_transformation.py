@@ -1,20 +1,9 @@
 """Matrix Transformation: clockwise rotation, answer formats, stored golds, generator."""
 
-import pytest
-
-from symbench.paths import default_data_dir
 from symbench.registry import get_task
 from symbench.tasks import matrix_transformation as mt
 
 TASK = get_task("matrix_transformation")
-
-
-@pytest.fixture(scope="module")
-def samples():
-    data = default_data_dir()
-    if data is None or not (data / mt.FOLDER).is_dir():
-        pytest.skip(f"SymBench data folder with {mt.FOLDER} not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(data)
 
 
 def test_rotation_is_clockwise_and_swaps_the_shape():

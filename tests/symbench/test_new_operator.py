@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import pytest
-
-from symbench.paths import default_data_dir
 from symbench.registry import get_task
 from symbench.tasks.new_operator import evaluate, original_value
 
-DATA = default_data_dir()
 TASK = get_task("new_operator")
-
-
-@pytest.fixture(scope="module")
-def samples():
-    if DATA is None or not (DATA / "new_operator_dataset").is_dir():
-        pytest.skip("SymBench data folder with new_operator_dataset not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(DATA)
 
 
 def test_evaluation_is_exact_and_left_to_right():

@@ -2,19 +2,10 @@
 
 import pytest
 
-from symbench.paths import default_data_dir
 from symbench.registry import get_task
 from symbench.tasks import pattern_recognition as pr
 
 TASK = get_task("pattern_recognition")
-
-
-@pytest.fixture(scope="module")
-def samples():
-    data = default_data_dir()
-    if data is None or not (data / pr.FOLDER).is_dir():
-        pytest.skip(f"SymBench data folder with {pr.FOLDER} not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(data)
 
 
 def _matrix(text: str) -> list[list[str]]:

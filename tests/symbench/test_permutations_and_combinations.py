@@ -1,20 +1,9 @@
 """Permut. and Combina.: constraint checking, alternate arrangements, generator."""
 
-import pytest
-
-from symbench.paths import default_data_dir
 from symbench.registry import get_task
 from symbench.tasks import permutations_and_combinations as pc
 
 TASK = get_task("permutations_and_combinations")
-
-
-@pytest.fixture(scope="module")
-def samples():
-    data = default_data_dir()
-    if data is None or not (data / pc.FOLDER).is_dir():
-        pytest.skip(f"SymBench data folder with {pc.FOLDER} not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(data)
 
 
 def test_left_and_right_mean_anywhere_before_or_after_and_adjacent_means_next_to():

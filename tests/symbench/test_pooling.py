@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import pytest
-
-from symbench.paths import default_data_dir
 from symbench.registry import get_task
 from symbench.tasks.pooling import pool
 
-DATA = default_data_dir()
 TASK = get_task("pooling")
-
-
-@pytest.fixture(scope="module")
-def samples():
-    if DATA is None or not (DATA / "pooling_dataset").is_dir():
-        pytest.skip("SymBench data folder with pooling_dataset not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(DATA)
 
 
 def test_pool_slides_one_step_and_averages_exactly():

@@ -1,21 +1,10 @@
 """Reversi: flipping, the shown-board defect and its strict reading, generator."""
 
-import pytest
-
-from symbench.paths import default_data_dir
 from symbench.registry import get_task
 from symbench.tasks import reversi as rv
 from symbench.tasks._grids import flat_grid
 
 TASK = get_task("reversi")
-
-
-@pytest.fixture(scope="module")
-def samples():
-    data = default_data_dir()
-    if data is None or not (data / rv.FOLDER).is_dir():
-        pytest.skip(f"SymBench data folder with {rv.FOLDER} not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(data)
 
 
 def test_a_move_flips_enclosed_pieces_in_every_direction_and_nothing_unenclosed():

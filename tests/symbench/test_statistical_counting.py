@@ -1,21 +1,10 @@
 """Statistical Counting: run scoring, stored golds, generator."""
 
-import pytest
-
-from symbench.paths import default_data_dir
 from symbench.registry import get_task
 from symbench.tasks import statistical_counting as sc
 
 TASK = get_task("statistical_counting")
 RULES = [{"letter": "A", "score": 1, "min_consecutive": 2}, {"letter": "B", "score": 2, "min_consecutive": 2}]
-
-
-@pytest.fixture(scope="module")
-def samples():
-    data = default_data_dir()
-    if data is None or not (data / sc.FOLDER).is_dir():
-        pytest.skip(f"SymBench data folder with {sc.FOLDER} not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(data)
 
 
 def test_each_long_enough_run_scores_once_whatever_its_length():

@@ -5,18 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from symbench.paths import default_data_dir
 from symbench.tasks import string_deletion_and_modification as sdm
 
 TASK = sdm.TASK
-
-
-@pytest.fixture(scope="module")
-def samples():
-    data = default_data_dir()
-    if data is None or not (data / sdm.FOLDER).is_dir():
-        pytest.skip(f"SymBench data folder with {sdm.FOLDER} not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(data)
 
 
 @pytest.mark.parametrize(

@@ -10,14 +10,6 @@ from symbench.tasks import string_insertion as si
 TASK = si.TASK
 
 
-@pytest.fixture(scope="module")
-def samples():
-    data = default_data_dir()
-    if data is None or not (data / si.FOLDER).is_dir():
-        pytest.skip(f"SymBench data folder with {si.FOLDER} not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(data)
-
-
 def test_operation_t_inserts_after_every_match_including_overlapping_ones():
     # ABCD -> A after index 3, BCDE -> B after index 4, CDEA -> C after 5, DEAB -> D after 6
     assert si.insert_simultaneous("ABCDEAB") == "ABCDAEBACBD"

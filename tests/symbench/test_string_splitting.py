@@ -2,7 +2,6 @@
 
 import pytest
 
-from symbench.paths import default_data_dir
 from symbench.tasks import string_splitting as sp
 
 TASK = sp.TASK
@@ -14,14 +13,6 @@ CANONICAL = [
     [{"B": 1, "C": 1}, {"A": 1}],
     [{"X": 1, "Y": 1}, {"Z": 1}],
 ]
-
-
-@pytest.fixture(scope="module")
-def samples():
-    data = default_data_dir()
-    if data is None or not (data / sp.FOLDER).is_dir():
-        pytest.skip(f"SymBench data folder with {sp.FOLDER} not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(data)
 
 
 def test_every_wording_of_a_method_reads_as_the_same_exchange():

@@ -1,19 +1,8 @@
 """String synthesis: methods applied as often as they can on their turn, stored golds, generator."""
 
-import pytest
-
-from symbench.paths import default_data_dir
 from symbench.tasks import string_synthesis as ss
 
 TASK = ss.TASK
-
-
-@pytest.fixture(scope="module")
-def samples():
-    data = default_data_dir()
-    if data is None or not (data / ss.FOLDER).is_dir():
-        pytest.skip(f"SymBench data folder with {ss.FOLDER} not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(data)
 
 
 def test_the_question_is_parsed_into_blocks_methods_and_stock():

@@ -3,20 +3,9 @@
 import json
 from pathlib import Path
 
-import pytest
-
-from symbench.paths import default_data_dir
 from symbench.tasks import synthesis_decomposition as sd
 
 TASK = sd.TASK
-
-
-@pytest.fixture(scope="module")
-def samples():
-    data = default_data_dir()
-    if data is None or not (data / sd.FOLDER).is_dir():
-        pytest.skip(f"SymBench data folder with {sd.FOLDER} not found (set CODESTEER_SYMBENCH_DIR)")
-    return TASK.load(data)
 
 
 def test_each_method_runs_at_most_once_per_cycle():
