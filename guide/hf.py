@@ -152,13 +152,12 @@ class HFBackend:
             for m in batch
         ]
         limit = self._max_input_tokens()
-        too_long = max(len(ids) for ids in encoded)
-        if too_long > limit:
+        width = max(len(ids) for ids in encoded)
+        if width > limit:
             raise GuideBackendError(
-                f"the conversation is {too_long} tokens, over the guide's limit of {limit} (max_input_tokens); "
+                f"the conversation is {width} tokens, over the guide's limit of {limit} (max_input_tokens); "
                 "lower the format limits or use a model with a longer context"
             )
-        width = max(len(ids) for ids in encoded)
         input_ids = torch.full((len(encoded), width), tok.pad_token_id, dtype=torch.long)
         attention = torch.zeros((len(encoded), width), dtype=torch.long)
         for row, ids in enumerate(encoded):

@@ -10,6 +10,7 @@ requests of a session share their whole past conversation.
 from __future__ import annotations
 
 import importlib.util
+import json
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,8 +39,6 @@ class VLLMOptions(BaseModel):
 
 def lora_rank(adapter: Path) -> int | None:
     """The rank ``r`` of a PEFT LoRA adapter, read from its adapter_config.json."""
-    import json
-
     config = adapter / "adapter_config.json"
     if not config.is_file():
         return None

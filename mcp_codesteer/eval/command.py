@@ -9,8 +9,17 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from pydantic import BaseModel
+
+from .providers import GenerationSettings
+from .records import RunConfig, ServerSpec
+
 DEFAULT_CONCURRENCY = 4
-DEFAULT_SAMPLE_TIMEOUT_S = 900.0
+
+
+def _default(model: type[BaseModel], field: str):
+    """A flag's default is the setting's own, so the two cannot drift apart."""
+    return model.model_fields[field].default
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -21,27 +30,27 @@ def configure(parser: argparse.ArgumentParser) -> None:
                       help="comma-separated: only_question, all_text, all_code, code_feedback, codesteer; or all")
     what.add_argument("--tasks", default="all", help="comma-separated SymBench task names, or all")
     what.add_argument("--limit", type=int, default=None, help="samples per task (a seeded subset of the stored data)")
-    what.add_argument("--seed", type=int, default=0, help="chooses the --limit subset, and the generator seeds")
+    what.add_argument("--seed", type=int, default=_default(RunConfig, "seed"), help="chooses the --limit subset, and the generator seeds")
     what.add_argument("--data-dir", type=Path, default=None, help="SymBench data folder (default: symbench.paths.default_data_dir())")
     what.add_argument("--generated", type=int, default=None, metavar="N",
                       help="use N generated samples per task (seeds SEED..SEED+N-1) instead of stored data")
-    what.add_argument("--scoring", choices=("strict", "faithful"), default="strict", help="SymBench scoring mode")
+    what.add_argument("--scoring", choices=("strict", "faithful"), default=_default(RunConfig, "scoring_mode"), help="SymBench scoring mode")
 
     model = parser.add_argument_group("the TaskLLM")
     model.add_argument("--base-url", default=None, help="API base URL (default: $OPENAI_BASE_URL for openai:, Anthropic's for anthropic:)")
     model.add_argument("--api-key", default=None, help="API key (default: $OPENAI_API_KEY / $ANTHROPIC_API_KEY); never stored")
-    model.add_argument("--temperature", type=float, default=0.0)
-    model.add_argument("--max-tokens", type=int, default=4096)
+    model.add_argument("--temperature", type=float, default=_default(GenerationSettings, "temperature"))
+    model.add_argument("--max-tokens", type=int, default=_default(GenerationSettings, "max_tokens"))
     model.add_argument("--llm-seed", type=int, default=None, help="sampling seed sent to APIs that take one")
-    model.add_argument("--max-retries", type=int, default=6, help="retries of rate-limited or transiently failed calls")
-    model.add_argument("--request-timeout", type=float, default=300.0, help="seconds one model call may take")
+    model.add_argument("--max-retries", type=int, default=_default(GenerationSettings, "max_retries"), help="retries of rate-limited or transiently failed calls")
+    model.add_argument("--request-timeout", type=float, default=_default(GenerationSettings, "request_timeout_s"), help="seconds one model call may take")
 
     server = parser.add_argument_group("the server")
     server.add_argument("--server-url", default=None, help="a running server (streamable HTTP); default: start `mcp-codesteer serve` over stdio")
     server.add_argument("--server-token", default=None, help="bearer token for --server-url (default: $CODESTEER_AUTH_TOKEN)")
-    server.add_argument("--guide", default="rules", help="guide of the started server (rules | hf:/path | openai:URL#model)")
-    server.add_argument("--sandbox", choices=("auto", "docker", "local"), default="auto", help="sandbox of the started server")
-    server.add_argument("--max-rounds", type=int, default=6, help="TaskLLM turns per sample in code_feedback and codesteer")
+    server.add_argument("--guide", default=_default(ServerSpec, "guide"), help="guide of the started server (rules | hf:/path | openai:URL#model)")
+    server.add_argument("--sandbox", choices=("auto", "docker", "local"), default=_default(ServerSpec, "sandbox"), help="sandbox of the started server")
+    server.add_argument("--max-rounds", type=int, default=_default(ServerSpec, "max_rounds"), help="TaskLLM turns per sample in code_feedback and codesteer")
     server.add_argument("--code-timeout", type=float, default=None, help="run_code timeout (s) for all_code / code_feedback")
     server.add_argument("--no-task-hint", action="store_true",
                         help="do not tell steer_next which SymBench task a question is from")
@@ -50,7 +59,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     control.add_argument("--out", type=Path, default=None, help="run directory (default: runs/<time>-<model>)")
     control.add_argument("--resume", action="store_true", help="finish the run in --out with its stored settings")
     control.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="samples in flight at once")
-    control.add_argument("--sample-timeout", type=float, default=DEFAULT_SAMPLE_TIMEOUT_S,
+    control.add_argument("--sample-timeout", type=float, default=_default(RunConfig, "sample_timeout_s"),
                          help="seconds one sample of one method may take; past it the sample is recorded as timeout")
     control.add_argument("--no-progress", action="store_true", help="no progress bar")
     control.add_argument("--no-plots", action="store_true", help="write the report without PNG plots")
@@ -64,8 +73,6 @@ def _default_out(task_llm: str) -> Path:
 def build_config(args: argparse.Namespace):
     """The RunConfig the flags describe; ValueError with what to fix."""
     from .methods import parse_methods
-    from .providers import GenerationSettings
-    from .records import RunConfig, ServerSpec
     from .runner import default_data_dir
 
     if not args.task_llm:
@@ -149,11 +156,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     report = build_report(load_runs([run_dir]))
     render_rich(report, wide_console())
-    try:
-        written = save_report(report, run_dir, plots=not args.no_plots)
-    except RuntimeError as exc:  # matplotlib missing: keep the tables, say why no plots
-        err.print(f"plots skipped: {exc}", highlight=False)
-        written = save_report(report, run_dir, plots=False)
+    written = save_report(report, run_dir, plots=not args.no_plots,
+                          on_plots_skipped=lambda why: err.print(f"plots skipped: {why}", highlight=False))
     recorded = len(outcome.log.done_keys)
     err.print(f"run directory: {run_dir} ({recorded}/{outcome.planned} records; this call wrote {outcome.written}); "
               f"report: {', '.join(p.name for p in written)}", highlight=False)

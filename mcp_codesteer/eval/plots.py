@@ -29,6 +29,15 @@ def _color(index: int):
     return matplotlib.colormaps["tab10"](index % 10)
 
 
+def _save(plt, fig, ax, path: Path) -> Path:
+    """The legend outside the axes (the method names are long), then the PNG."""
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
 def plot_success_by_task(report: "Report", path: Path) -> Path:
     """Grouped bars: one group per task, one bar per (run, method)."""
     plt = _pyplot()
@@ -45,11 +54,7 @@ def plot_success_by_task(report: "Report", path: Path) -> Path:
     ax.set_ylabel("success %")
     ax.set_ylim(0, 105)
     ax.set_title("Success rate by task and method")
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, ax, path)
 
 
 def plot_success_by_rounds(report: "Report", path: Path) -> Path:
@@ -77,11 +82,7 @@ def plot_success_by_rounds(report: "Report", path: Path) -> Path:
     ax.set_ylim(-2, 105)
     ax.set_title("Success against rounds used (marker size: samples)")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, ax, path)
 
 
 def save_plots(report: "Report", out_dir: Path) -> list[Path]:

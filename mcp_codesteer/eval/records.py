@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -18,7 +18,7 @@ FORMAT = "mcp-codesteer-eval"
 FORMAT_VERSION = 1
 
 Method = Literal["only_question", "all_text", "all_code", "code_feedback", "codesteer"]
-METHODS: tuple[str, ...] = ("only_question", "all_text", "all_code", "code_feedback", "codesteer")
+METHODS: tuple[str, ...] = get_args(Method)
 
 
 def utcnow() -> datetime:

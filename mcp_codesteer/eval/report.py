@@ -15,6 +15,7 @@ import csv
 import io
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -380,8 +381,15 @@ def render_rich(report: Report, console) -> None:
     console.print(wide)
 
 
-def save_report(report: Report, out_dir: Path, *, plots: bool = True) -> list[Path]:
-    """Write report.md, report.csv and (with matplotlib) plots/*.png; the paths written."""
+def save_report(
+    report: Report, out_dir: Path, *, plots: bool = True, on_plots_skipped: Callable[[str], None] | None = None
+) -> list[Path]:
+    """Write report.md, report.csv and (with matplotlib) plots/*.png; the paths written.
+
+    When the plots cannot be drawn (matplotlib missing) the RuntimeError is raised, after
+    the tables are written; with ``on_plots_skipped`` it is told why instead, and the
+    tables alone are returned.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -394,7 +402,12 @@ def save_report(report: Report, out_dir: Path, *, plots: bool = True) -> list[Pa
     if plots:
         from .plots import save_plots
 
-        written += save_plots(report, out_dir / PLOTS_DIR)
+        try:
+            written += save_plots(report, out_dir / PLOTS_DIR)
+        except RuntimeError as exc:
+            if on_plots_skipped is None:
+                raise
+            on_plots_skipped(str(exc))
     return written
 
 

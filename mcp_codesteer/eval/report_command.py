@@ -34,10 +34,7 @@ def run(args: argparse.Namespace) -> int:
         render_rich(report, wide_console())
     out = args.out or (args.run_dirs[0] if len(args.run_dirs) == 1 else None)
     if out is not None:
-        try:
-            written = save_report(report, out, plots=not args.no_plots)
-        except RuntimeError as exc:
-            err.print(f"plots skipped: {exc}", highlight=False)
-            written = save_report(report, out, plots=False)
+        written = save_report(report, out, plots=not args.no_plots,
+                              on_plots_skipped=lambda why: err.print(f"plots skipped: {why}", highlight=False))
         err.print(f"wrote {', '.join(str(p) for p in written)}", highlight=False)
     return 0

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .records import FORMAT, FORMAT_VERSION, RunHeader, SampleRecord
+from .records import FORMAT, FORMAT_VERSION, RunHeader, SampleRecord, utcnow
 
 HEADER_FILE = "header.json"
 SAMPLES_FILE = "samples.jsonl"
@@ -112,13 +112,15 @@ def read_records(run_dir: Path) -> list[SampleRecord]:
     if not path.exists():
         return []
     records, _, _ = _scan(path.read_bytes())
-    seen: set[str] = set()
-    unique = []
+    return _first_of_each_key(records)
+
+
+def _first_of_each_key(records: list[SampleRecord]) -> list[SampleRecord]:
+    """A key recorded twice would be a bug (``append`` refuses it): keep its first record."""
+    unique: dict[str, SampleRecord] = {}
     for record in records:
-        if record.key not in seen:
-            seen.add(record.key)
-            unique.append(record)
-    return unique
+        unique.setdefault(record.key, record)
+    return list(unique.values())
 
 
 def read_run(run_dir: Path) -> tuple[RunHeader, list[SampleRecord]]:
@@ -160,15 +162,9 @@ class RunLog:
                     fh.truncate(good_end)
                     fh.flush()
                     os.fsync(fh.fileno())
-        # a record written twice would be a bug; keep the first, as readers do
-        unique: dict[str, SampleRecord] = {}
-        for r in records:
-            unique.setdefault(r.key, r)
-        from .records import utcnow
-
         header.resumed_at.append(utcnow())
         write_header(run_dir, header)
-        return cls(run_dir, header, list(unique.values()))
+        return cls(run_dir, header, _first_of_each_key(records))
 
     def append(self, record: SampleRecord) -> bool:
         """Write one record durably (blocking: call it from a worker thread). Returns False,

@@ -15,8 +15,11 @@ QUESTION = (
 )
 
 
-def _ctx(llm, tools, **kw) -> MethodContext:
-    return MethodContext(llm=llm, tools=tools, generation=GenerationSettings(), **kw)
+async def _run(method, llm, tmp_path, question: str = QUESTION, *, server: dict | None = None, **ctx_kw):
+    """``method`` on ``question`` against the real server in process: (answer, context)."""
+    async with inprocess_tools(tmp_path, **(server or {})) as tools:
+        ctx = MethodContext(llm=llm, tools=tools, generation=GenerationSettings(), **ctx_kw)
+        return await method(ctx, question), ctx
 
 
 def test_methods_parse_from_a_comma_list_or_all_and_unknown_names_are_named():
@@ -29,19 +32,15 @@ def test_methods_parse_from_a_comma_list_or_all_and_unknown_names_are_named():
 @pytest.mark.anyio
 async def test_only_question_sends_the_question_alone(tmp_path):
     llm = MockTaskLLM(["<<<3>>>"])
-    async with inprocess_tools(tmp_path) as tools:
-        ctx = _ctx(llm, tools)
-        assert await only_question(ctx, QUESTION) == "<<<3>>>"
+    answer, ctx = await _run(only_question, llm, tmp_path)
+    assert answer == "<<<3>>>"
     assert [(m.role, m.content) for m in llm.calls[0]] == [("user", QUESTION)]
     assert [e.kind for e in ctx.trace.events] == ["model"]
 
 
 @pytest.mark.anyio
 async def test_all_code_runs_the_program_once_and_answers_with_what_it_printed(tmp_path):
-    llm = MockTaskLLM([f"```python\n{program_for(QUESTION)}```"])
-    async with inprocess_tools(tmp_path) as tools:
-        ctx = _ctx(llm, tools)
-        answer = await all_code(ctx, QUESTION)
+    answer, ctx = await _run(all_code, MockTaskLLM([f"```python\n{program_for(QUESTION)}```"]), tmp_path)
     assert answer.strip() == "<<<3>>>"
     tool_events = [e for e in ctx.trace.events if e.kind == "tool"]
     assert [e.tool for e in tool_events] == ["run_code"] and tool_events[0].result["exit_code"] == 0
@@ -49,19 +48,15 @@ async def test_all_code_runs_the_program_once_and_answers_with_what_it_printed(t
 
 @pytest.mark.anyio
 async def test_all_code_without_a_program_answers_with_the_response(tmp_path):
-    llm = MockTaskLLM(["I think <<<4>>>"])
-    async with inprocess_tools(tmp_path) as tools:
-        ctx = _ctx(llm, tools)
-        assert await all_code(ctx, QUESTION) == "I think <<<4>>>"
+    answer, ctx = await _run(all_code, MockTaskLLM(["I think <<<4>>>"]), tmp_path)
+    assert answer == "I think <<<4>>>"
     assert all(e.kind == "model" for e in ctx.trace.events)
 
 
 @pytest.mark.anyio
 async def test_code_feedback_shows_the_output_and_stops_when_the_model_answers_without_code(tmp_path):
     llm = MockTaskLLM(["```python\nprint(40 + 2)\n```", "So the answer is <<<42>>>"])
-    async with inprocess_tools(tmp_path) as tools:
-        ctx = _ctx(llm, tools, max_rounds=4)
-        answer = await code_feedback(ctx, "What is 40 + 2?")
+    answer, ctx = await _run(code_feedback, llm, tmp_path, "What is 40 + 2?", max_rounds=4)
     assert answer == "So the answer is <<<42>>>" and ctx.trace.rounds == 2
     feedback = llm.calls[1][-1].content
     assert "42" in feedback and llm.calls[1][-2].role == "assistant"
@@ -70,18 +65,15 @@ async def test_code_feedback_shows_the_output_and_stops_when_the_model_answers_w
 @pytest.mark.anyio
 async def test_code_feedback_at_the_round_limit_answers_with_the_last_output(tmp_path):
     llm = MockTaskLLM(["```python\nprint('<<<1>>>')\n```", "```python\nprint('<<<2>>>')\n```"])
-    async with inprocess_tools(tmp_path) as tools:
-        ctx = _ctx(llm, tools, max_rounds=2)
-        answer = await code_feedback(ctx, "Count to two.")
+    answer, ctx = await _run(code_feedback, llm, tmp_path, "Count to two.", max_rounds=2)
     assert answer.strip() == "<<<2>>>" and ctx.trace.rounds == 2
 
 
 @pytest.mark.anyio
 async def test_codesteer_drives_steer_next_until_done_and_returns_the_final_answer(tmp_path):
     llm = MockTaskLLM(lambda messages: fake_reply([m.model_dump() for m in messages]))
-    async with inprocess_tools(tmp_path, max_rounds=4) as tools:
-        ctx = _ctx(llm, tools, max_rounds=4, task_name="statistical_counting")
-        answer = await codesteer(ctx, QUESTION)
+    answer, ctx = await _run(codesteer, llm, tmp_path, server={"max_rounds": 4}, max_rounds=4,
+                             task_name="statistical_counting")
     steer_calls = [e for e in ctx.trace.events if e.kind == "tool"]
     assert steer_calls[0].arguments == {"question": QUESTION, "task": "statistical_counting"}
     assert steer_calls[-1].result["done"] is True
@@ -106,30 +98,31 @@ class _Sample:
     id, question, source = "s1", QUESTION, "test"
 
 
+async def _record(tmp_path, method: str, llm, **config):
+    """One stand-in sample through ``run_item``, scored by the stand-in task."""
+    run_config = RunConfig(tasks=["stand_in"], methods=[method], task_llm="mock", **config)
+    async with inprocess_tools(tmp_path) as tools:
+        return await run_item(WorkItem(_Task, _Sample, method), run_config, llm, tools)
+
+
 @pytest.mark.anyio
 async def test_a_sample_past_its_time_limit_is_recorded_as_timeout(tmp_path):
     async def never(messages):
         await anyio.Event().wait()
 
-    config = RunConfig(tasks=["stand_in"], methods=["all_text"], task_llm="mock", sample_timeout_s=0.2)
-    async with inprocess_tools(tmp_path) as tools:
-        record = await run_item(WorkItem(_Task, _Sample, "all_text"), config, MockTaskLLM(never), tools)
+    record = await _record(tmp_path, "all_text", MockTaskLLM(never), sample_timeout_s=0.2)
     assert record.status == "timeout" and record.score.value == 0.0 and "time limit" in record.error
 
 
 @pytest.mark.anyio
 async def test_a_failing_model_is_recorded_as_an_error_and_scored_zero(tmp_path):
-    config = RunConfig(tasks=["stand_in"], methods=["only_question"], task_llm="mock")
-    async with inprocess_tools(tmp_path) as tools:
-        record = await run_item(WorkItem(_Task, _Sample, "only_question"), config, MockTaskLLM([]), tools)
+    record = await _record(tmp_path, "only_question", MockTaskLLM([]))
     assert record.status == "error" and "scripted replies" in record.error and not record.success
     assert record.events[0].error is not None
 
 
 @pytest.mark.anyio
 async def test_a_verified_answer_is_scored_by_the_task(tmp_path):
-    config = RunConfig(tasks=["stand_in"], methods=["only_question"], task_llm="mock")
-    async with inprocess_tools(tmp_path) as tools:
-        record = await run_item(WorkItem(_Task, _Sample, "only_question"), config, MockTaskLLM(["<<<3>>>"]), tools)
+    record = await _record(tmp_path, "only_question", MockTaskLLM(["<<<3>>>"]))
     assert record.status == "ok" and record.success and record.rounds == 1
     assert record.usage.input_tokens > 0 and record.key == "stand_in/s1/only_question"

@@ -1,5 +1,4 @@
 import json
-import random
 
 import httpx
 import pytest
@@ -14,7 +13,6 @@ from mcp_codesteer.eval.providers import (
 )
 from mcp_codesteer.eval.providers.anthropic import Anthropic
 from mcp_codesteer.eval.providers.openai_compat import OpenAICompatible
-from mcp_codesteer.eval.providers.retry import backoff_delay, with_retries
 
 FAST = GenerationSettings(max_retries=3, backoff_initial_s=0.0, backoff_max_s=0.0)
 
@@ -103,30 +101,6 @@ def test_anthropic_provider_without_a_key_says_where_to_put_one(monkeypatch):
 
 
 @pytest.mark.anyio
-async def test_retries_give_up_after_the_limit_naming_the_attempts():
-    waits = []
-
-    async def failing():
-        raise TransientProviderError("overloaded")
-
-    async def record_sleep(seconds: float) -> None:
-        waits.append(seconds)
-
-    settings = GenerationSettings(max_retries=2, backoff_initial_s=1.0, backoff_max_s=60.0)
-    with pytest.raises(ProviderError, match="after 3 attempts"):
-        await with_retries(failing, settings, what="x", sleep=record_sleep, rng=random.Random(0))
-    assert len(waits) == 2 and waits[1] > waits[0]
-
-
-def test_backoff_honours_retry_after_but_never_the_cap():
-    settings = GenerationSettings(backoff_initial_s=1.0, backoff_max_s=10.0)
-    rng = random.Random(0)
-    assert backoff_delay(1, settings, 3.0, rng) == 3.0
-    assert backoff_delay(1, settings, 300.0, rng) == 10.0
-    assert backoff_delay(10, settings, None, rng) == 10.0
-
-
-@pytest.mark.anyio
 async def test_mock_replays_its_script_records_the_conversation_and_stops_at_the_end():
     llm = MockTaskLLM(["one", "two"])
     first = await llm.generate([Message(role="user", content="q1")], FAST)
@@ -145,3 +119,10 @@ def test_task_llm_strings_resolve_to_their_providers(tmp_path):
     assert resolve_task_llm("hf:/models/tiny").name == "hf:/models/tiny"  # loads nothing until used
     with pytest.raises(ValueError, match="openai:<model>"):
         resolve_task_llm("gpt-4o")
+
+
+def test_a_base_url_without_a_scheme_is_refused_when_the_provider_is_made():
+    from mcp_codesteer.eval.providers.openai_compat import OpenAICompatible
+
+    with pytest.raises(ValueError, match="must start with http:// or https://"):
+        OpenAICompatible("gpt-4o", base_url="127.0.0.1:8000/v1", api_key="k")

@@ -64,7 +64,7 @@ def test_a_lora_adapter_is_served_unmerged_on_its_base_model_under_the_guide_nam
 
 def test_the_printed_guide_string_is_one_the_registry_accepts(fake_vllm, tmp_path, capsys):
     pytest.importorskip("httpx")
-    main(["guide", "serve", str(tmp_path / "model"), "--name", "steer", "--port", "9001", "--dry-run"])
+    assert main(["guide", "serve", str(tmp_path / "model"), "--name", "steer", "--port", "9001", "--dry-run"]) == 0
     spec = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("--guide "))[len("--guide ") :]
     guide = create_guide(spec)
     assert (guide.backend.base_url, guide.backend.model) == ("http://127.0.0.1:9001/v1", "steer")

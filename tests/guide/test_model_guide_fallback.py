@@ -7,7 +7,7 @@ import pytest
 
 from checkers.types import AnswerCheck
 from guide.codesteer_format import render_conversation
-from guide.model_guide import Batcher, ModelGuide
+from guide.model_guide import Batcher, GuideBackendError, ModelGuide
 from guide.prompts import CODE_FIRST, question_with
 from guide.types import Action, Guidance, Round, Trajectory
 
@@ -185,6 +185,16 @@ async def test_a_failed_batch_raises_to_each_of_its_callers():
     def run_batch(batch):
         raise RuntimeError("out of memory")
 
-    batcher = Batcher(run_batch, window_s=0)
-    with pytest.raises(RuntimeError, match="out of memory"):
-        await batcher.submit([{"role": "user", "content": "x"}])
+    batcher = Batcher(run_batch, window_s=0.05)
+    errors = {}
+
+    async def ask(word):
+        with pytest.raises(GuideBackendError, match="out of memory") as info:
+            await batcher.submit([{"role": "user", "content": word}])
+        errors[word] = info.value
+
+    async with anyio.create_task_group() as tg:
+        for word in ("one", "two"):
+            tg.start_soon(ask, word)
+    assert batcher.batch_sizes == [2]  # both callers were in the batch that failed
+    assert set(errors) == {"one", "two"}

@@ -161,7 +161,7 @@ async def test_an_unreachable_endpoint_falls_back_instead_of_failing():
     guidance = await guide.next(_fresh())
     await guide.aclose()
     assert guidance.source == "openai+fallback"
-    assert "unreachable after 2 attempts" in guidance.rationale
+    assert "(still failing after 2 attempts)" in guidance.rationale and "ConnectError" in guidance.rationale
 
 
 async def test_the_registry_string_reaches_the_endpoint(endpoint_factory):

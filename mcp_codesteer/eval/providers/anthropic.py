@@ -1,39 +1,35 @@
-"""Anthropic's Messages API over httpx (no SDK needed)."""
+"""Anthropic's Messages API over httpx (no SDK needed), with the guide's retry policy."""
 
 from __future__ import annotations
 
-import os
 import time
 
 import httpx
 
-from ._http import post_json
+from guide.http_retry import post_json, with_retries
+
+from ._http import HTTPProvider
 from .base import Completion, GenerationSettings, Message, ProviderError, Usage
-from .retry import with_retries
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 API_VERSION = "2023-06-01"
 
 
-class Anthropic:
+class Anthropic(HTTPProvider):
     """``anthropic:<model>``. Key: the flag, else $ANTHROPIC_API_KEY (required).
     The Messages API takes no seed; a set seed is recorded but not sent."""
 
+    kind = "anthropic"
+    example_model = "claude-sonnet-4-5"
+    default_base_url = DEFAULT_BASE_URL
+    base_url_env = "ANTHROPIC_BASE_URL"
+    api_key_env = "ANTHROPIC_API_KEY"
+
     def __init__(self, model: str, *, api_key: str | None = None, base_url: str | None = None,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
-        if not model:
-            raise ValueError("anthropic: give a model name, e.g. --task-llm anthropic:claude-sonnet-4-5")
-        self.model = model
-        self.name = f"anthropic:{model}"
-        self.base_url = (base_url or os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
-        self._api_key = api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY")
+        super().__init__(model, base_url=base_url, api_key=api_key, transport=transport)
         if not self._api_key:
             raise ValueError("anthropic: no API key; set ANTHROPIC_API_KEY or pass --api-key")
-        self._transport = transport
-        self._client: httpx.AsyncClient | None = None
-
-    def describe(self) -> dict:
-        return {"provider": "anthropic", "model": self.model, "base_url": self.base_url, "api_key_set": True}
 
     async def generate(self, messages: list[Message], settings: GenerationSettings) -> Completion:
         if self._client is None:
@@ -47,12 +43,11 @@ class Anthropic:
         }
         if system:
             payload["system"] = system
-        headers = {"x-api-key": self._api_key or "", "anthropic-version": API_VERSION}
-        client = self._client
+        headers = {"x-api-key": self._api_key, "anthropic-version": API_VERSION}
+        client, url = self._client, f"{self.base_url}/v1/messages"
         started = time.perf_counter()
         data, attempts = await with_retries(
-            lambda: post_json(client, f"{self.base_url}/v1/messages", payload, headers, self.name),
-            settings, what=self.name,
+            lambda: post_json(client, url, payload, headers, self.name), settings.retry_policy
         )
         blocks = data.get("content")
         if not isinstance(blocks, list):
@@ -67,8 +62,3 @@ class Anthropic:
             duration_s=time.perf_counter() - started,
             attempts=attempts,
         )
-
-    async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None

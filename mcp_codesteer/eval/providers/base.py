@@ -6,6 +6,8 @@ from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
+from guide.http_retry import ProviderError, RetryPolicy, TransientProviderError
+
 
 class Message(BaseModel):
     role: Literal["system", "user", "assistant"]
@@ -54,17 +56,15 @@ class GenerationSettings(BaseModel):
     backoff_initial_s: float = Field(1.0, ge=0, description="first wait before a retry; doubles each time")
     backoff_max_s: float = Field(60.0, ge=0, description="longest wait between two tries")
 
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(
+            max_retries=self.max_retries, backoff_initial_s=self.backoff_initial_s, backoff_max_s=self.backoff_max_s
+        )
 
-class ProviderError(RuntimeError):
-    """A call that cannot succeed as sent (or failed after every retry)."""
 
-
-class TransientProviderError(ProviderError):
-    """A call worth retrying: rate limit, overload, 5xx, connection trouble."""
-
-    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after_s = retry_after_s
+# The API providers share the guide's HTTP retry policy (guide.http_retry), errors included.
+__all__ = ["Completion", "GenerationSettings", "Message", "ProviderError", "TaskLLM", "TransientProviderError", "Usage"]
 
 
 @runtime_checkable
