@@ -21,7 +21,7 @@ from pathlib import Path
 
 import anyio
 
-from mcp_codesteer.eval.providers import MockTaskLLM
+from guide.chat import MockModel
 from mcp_codesteer.eval.records import RunConfig, ServerSpec
 from mcp_codesteer.eval.runlog import RunLog
 from mcp_codesteer.eval.runner import new_header, plan, run_item
@@ -38,8 +38,8 @@ def _median_ms(values: list[float]) -> float:
 async def main(samples: int, sandbox: str, rounds: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="eval-overhead-"))
     spec = ServerSpec(sandbox=sandbox, max_rounds=rounds)
-    text_llm = MockTaskLLM(["Thinking it through in text. <<<ABC>>>"], cycle=True)
-    code_llm = MockTaskLLM(["```python\nprint('<<<ABC>>>')\n```"], cycle=True)
+    text_llm = MockModel(["Thinking it through in text. <<<ABC>>>"], cycle=True)
+    code_llm = MockModel(["```python\nprint('<<<ABC>>>')\n```"], cycle=True)
     config = RunConfig(tasks=[TASK], methods=["codesteer", "all_code"], task_llm="mock", generated=samples,
                        server=spec, sample_timeout_s=120)
     items = plan(config)

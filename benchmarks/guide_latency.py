@@ -3,7 +3,7 @@
     python benchmarks/guide_latency.py [--steps 7] [--threads 1] [--skip-gpu]
 
 CPU, always: the tiny test Llama (tests/guide/tinymodel.py, built on the spot). A
-guidance step is ``HFGuide.next`` on a two-round trajectory (render, generate, parse,
+guidance step is the hf guide's ``next`` on a two-round trajectory (render, generate, parse,
 fall back): median over ``--steps`` after a warm-up, with the tokens per second of the
 generation itself. Baselines measured in the same run: the rules guide's step (what the
 model costs on top of it) and four concurrent sessions generated one at a time versus
@@ -49,7 +49,8 @@ def _trajectory():
 async def bench_cpu(steps: int, new_tokens: int) -> None:
     from tinymodel import build_tiny_model
 
-    from guide.hf import HFGuide, HFOptions
+    from guide.chat import ModelOptions
+    from guide.registry import create_guide
     from guide.rules import RulesGuide
 
     trajectory = _trajectory()
@@ -57,19 +58,19 @@ async def bench_cpu(steps: int, new_tokens: int) -> None:
         started = time.perf_counter()
         path = build_tiny_model(Path(work) / "tiny", max_new_tokens=new_tokens)
         built_s = time.perf_counter() - started
-        guide = HFGuide(str(path), options=HFOptions(batch_window_s=0))
+        guide = create_guide(f"hf:{path}", options=ModelOptions(batch_window_s=0), max_tokens=new_tokens)
         started = time.perf_counter()
-        await guide.backend.load()
+        await guide.model.load()
         load_s = time.perf_counter() - started
         await guide.next(trajectory)  # warm-up
-        guide.backend.stats.clear()
+        guide.model.stats.clear()
 
         latencies = []
         for _ in range(steps):
             started = time.perf_counter()
             decided = await guide.next(trajectory)
             latencies.append(time.perf_counter() - started)
-        stats = guide.backend.stats
+        stats = guide.model.stats
         rates = [s.new_tokens / s.seconds for s in stats if s.seconds > 0]
 
         rules = RulesGuide()
@@ -86,8 +87,9 @@ async def bench_cpu(steps: int, new_tokens: int) -> None:
             for _ in range(sessions):
                 await guide.next(trajectory)
             sequential.append(time.perf_counter() - started)
-        batched_guide = HFGuide(str(path), options=HFOptions(batch_window_s=0.01, max_batch=sessions))
-        await batched_guide.backend.load()
+        batched_guide = create_guide(f"hf:{path}", options=ModelOptions(batch_window_s=0.01, max_batch=sessions),
+                                     max_tokens=new_tokens)
+        await batched_guide.model.load()
         await batched_guide.next(trajectory)
         batched = []
         for _ in range(3):
@@ -106,7 +108,7 @@ async def bench_cpu(steps: int, new_tokens: int) -> None:
           f"({step_ms / rules_ms:.0f}x)")
     seq_s, bat_s = _median(sequential), _median(batched)
     print(f"  {sessions} sessions: one at a time {1000 * seq_s:.0f} ms, batched {1000 * bat_s:.0f} ms "
-          f"-> batching x{seq_s / bat_s:.2f}; batch sizes seen {sorted(set(batched_guide.backend.batcher.batch_sizes))}")
+          f"-> batching x{seq_s / bat_s:.2f}; batch sizes seen {sorted(set(batched_guide.model.batcher.batch_sizes))}")
 
 
 def bench_gpu(steps: int) -> None:

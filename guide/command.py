@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .vllm_inproc import INSTALL_HINT, lora_rank, max_lora_rank_for
+from .chat.vllm import INSTALL_HINT, lora_rank, max_lora_rank_for
 
 HOST = "127.0.0.1"
 
@@ -35,7 +35,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def guide_spec(name: str, port: int) -> str:
-    return f"openai:http://{HOST}:{port}/v1#{name}"
+    return f"openai:{name}@http://{HOST}:{port}/v1"
 
 
 def vllm_command(args: argparse.Namespace) -> list[str]:
@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
             "mcp-codesteer guide serve: vLLM is not installed (no `vllm` command on PATH).\n"
             f"Install it on a machine with an NVIDIA GPU: {INSTALL_HINT}\n"
             "Without vLLM, run the guide in the server process with --guide hf:/path/to/model, or point "
-            "--guide openai:http://host:port/v1#model at any OpenAI-compatible endpoint.",
+            "--guide openai:MODEL@http://host:port/v1 at any OpenAI-compatible endpoint.",
             file=sys.stderr,
         )
         return 2

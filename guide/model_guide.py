@@ -1,23 +1,20 @@
-"""What every model-backed guide shares: render, generate, parse, check, fall back.
+"""A guide backed by any chat model: render, generate, parse, check, fall back.
 
-A backend (transformers in-process, an OpenAI-compatible endpoint, vLLM in-process)
-only turns a chat into text. :class:`ModelGuide` does the rest: it renders the
-trajectory in the CodeSteer format, asks the backend, reads the control tokens, checks
-that the decision is one the loop can take, and falls back to the rules guide whenever
-the model's reply cannot be used, so that a model never crashes a session. Every
-fallback is recorded in ``Guidance.source`` (``'<backend>+fallback'``) and in the
-rationale, which says what the model did wrong.
+The chat model (:mod:`guide.chat`: transformers in-process, an OpenAI-compatible
+endpoint, vLLM in-process, a mock) only turns a conversation into text.
+:class:`ModelGuide` does the rest: it renders the trajectory in the CodeSteer format,
+asks the model, reads the control tokens, checks that the decision is one the loop can
+take, and falls back to the rules guide whenever the model's reply cannot be used, so
+that a model never crashes a session. Every fallback is recorded in ``Guidance.source``
+(``'<provider>+fallback'``) and in the rationale, which says what the model did wrong.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from typing import Protocol, runtime_checkable
-
-import anyio
 
 from . import prompts
+from .chat import ChatModel, GenerateSettings, aclose_model, as_messages
 from .codesteer_format import (
     ACTION_TOKENS,
     MODE_INSTRUCTIONS,
@@ -32,37 +29,35 @@ from .types import Action, Guidance, Guide, Trajectory
 
 log = logging.getLogger(__name__)
 
-Messages = list[dict[str, str]]
-
-
-class GuideBackendError(RuntimeError):
-    """The backend could not produce a reply (unreachable endpoint, bad response, ...)."""
-
-
-@runtime_checkable
-class GenerateBackend(Protocol):
-    """Turns one chat into the guide model's reply."""
-
-    name: str
-
-    async def generate(self, messages: Messages) -> str: ...
-
-    async def aclose(self) -> None: ...
+GUIDE_MAX_TOKENS = 512
+"""A guide's reply is cut at this many tokens by default (a cut guidance is malformed and falls back)."""
+GUIDE_SETTINGS = GenerateSettings(temperature=0.0, max_tokens=GUIDE_MAX_TOKENS)
+"""Greedy, so a guide gives the same decision for the same trajectory."""
 
 
 class ModelGuide:
-    """A Guide backed by a language model, with the rules guide as the safety net.
+    """A Guide backed by a chat model, with the rules guide as the safety net.
 
-    ``fallback`` decides whenever the model cannot: the backend failed, the reply was
+    ``fallback`` decides whenever the model cannot: the model failed, the reply was
     malformed, or it made a decision the loop cannot take (anything but code or text
     as the first choice; code, text or refine with no rounds left; return when the last
     response gave no answer). The rules guide is used when no fallback is given.
+    ``next`` never raises for the model's sake.
     """
 
-    def __init__(self, backend: GenerateBackend, *, fallback: Guide | None = None, limits: FormatLimits | None = None):
-        self.backend = backend
-        self.name = backend.name
+    def __init__(
+        self,
+        model: ChatModel,
+        *,
+        fallback: Guide | None = None,
+        limits: FormatLimits | None = None,
+        settings: GenerateSettings | None = None,
+    ):
+        self.model = model
+        # the provider's kind ('hf', 'openai', ...) names the guide in Guidance.source
+        self.name = model.name.partition(":")[0]
         self.limits = limits or FormatLimits()
+        self.settings = settings or GUIDE_SETTINGS
         self._fallback = fallback
 
     @property
@@ -74,10 +69,11 @@ class ModelGuide:
     async def next(self, trajectory: Trajectory) -> Guidance:
         first_turn = not trajectory.rounds
         try:
-            reply = await self.backend.generate(render_conversation(trajectory, self.limits))
+            completion = await self.model.generate(as_messages(render_conversation(trajectory, self.limits)), self.settings)
         except Exception as exc:  # a guide outage must not end the session
             log.warning("%s guide failed, the rules guide decides: %s", self.name, exc)
             return await self._fall_back(trajectory, f"the {self.name} guide failed ({type(exc).__name__}: {exc})")
+        reply = completion.text
         try:
             parsed = parse_guidance(reply, first_turn=first_turn, limits=self.limits)
         except MalformedGuidance as exc:
@@ -118,7 +114,7 @@ class ModelGuide:
         )
 
     async def aclose(self) -> None:
-        await self.backend.aclose()
+        await aclose_model(self.model)
         if self._fallback is not None:
             await self._fallback.aclose()
 
@@ -135,71 +131,3 @@ def _why_illegal(action: Action, trajectory: Trajectory) -> str | None:
     if action is Action.RETURN and trajectory.rounds[-1].answer is None:
         return "it chose <<<Return Answer>>> but the last response gave no answer to return"
     return None
-
-
-class _Pending:
-    __slots__ = ("messages", "done", "result", "error")
-
-    def __init__(self, messages: Messages):
-        self.messages = messages
-        self.done = anyio.Event()
-        self.result: str | None = None
-        self.error: BaseException | None = None
-
-
-class Batcher:
-    """Gathers requests that arrive within ``window_s`` and generates them together.
-
-    The first caller to find no batch forming leads: it waits ``window_s``, takes up to
-    ``max_batch`` waiting requests, runs ``run_batch`` on them in a worker thread (one
-    batch at a time: the model is not shared between threads), hands out the results,
-    and goes on while requests wait. The leader's work is shielded from cancellation so
-    that the other callers always get an answer; a caller cancelled while waiting only
-    loses its own result. An exception in ``run_batch`` is raised to every caller of
-    that batch.
-    """
-
-    def __init__(self, run_batch: Callable[[Sequence[Messages]], list[str]], *, window_s: float = 0.02, max_batch: int = 8):
-        if max_batch < 1:
-            raise ValueError("max_batch must be at least 1")
-        self._run_batch = run_batch
-        self.window_s = window_s
-        self.max_batch = max_batch
-        self._waiting: list[_Pending] = []
-        self._leading = False
-        self.batch_sizes: list[int] = []  # sizes of the batches run, for tests and benchmarks
-
-    async def submit(self, messages: Messages) -> str:
-        item = _Pending(messages)
-        self._waiting.append(item)
-        if not self._leading:
-            self._leading = True
-            with anyio.CancelScope(shield=True):
-                try:
-                    await self._lead()
-                finally:
-                    self._leading = False
-        await item.done.wait()
-        if item.error is not None:
-            raise GuideBackendError(f"generation failed: {type(item.error).__name__}: {item.error}") from item.error
-        assert item.result is not None
-        return item.result
-
-    async def _lead(self) -> None:
-        while self._waiting:
-            if self.window_s > 0:
-                await anyio.sleep(self.window_s)
-            batch, self._waiting = self._waiting[: self.max_batch], self._waiting[self.max_batch :]
-            self.batch_sizes.append(len(batch))
-            try:
-                results = await anyio.to_thread.run_sync(self._run_batch, [p.messages for p in batch])
-                if len(results) != len(batch):
-                    raise GuideBackendError(f"the backend returned {len(results)} replies for {len(batch)} requests")
-            except Exception as exc:
-                for p in batch:
-                    p.error = exc
-                    p.done.set()
-                continue
-            for p, text in zip(batch, results):
-                p.result = text
-                p.done.set()

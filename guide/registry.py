@@ -1,42 +1,65 @@
-"""Guides chosen by a short string.
+"""Guides chosen by a short string: ``rules`` (the default, no model) or any chat model
+in the one format of :mod:`guide.chat` (``hf:PATH``, ``openai:MODEL@BASE_URL``,
+``vllm:PATH``, ...), which then decides through :class:`guide.model_guide.ModelGuide`.
 
-- ``rules``: the deterministic policy (default, no model).
-- ``hf:/path/to/model``: a transformers model loaded in-process (extra ``hf``).
-- ``openai:http://127.0.0.1:8000/v1#model``: any OpenAI-compatible endpoint (a vLLM server).
-- ``vllm:/path/to/model``: vLLM in-process (extra ``vllm``).
-
-Model-backed guides import their heavy dependencies only when chosen.
+The guide owns its fallback: whatever the string, the guide returned here answers every
+``next`` with a Guidance (a model-backed guide falls back to the rules guide and says so).
 """
 
 from __future__ import annotations
 
+import logging
+import os
+
+from pydantic import SecretStr
+
+from .chat import MODEL_SPEC_FORMS, PROVIDERS, ModelOptions, resolve_chat_model
 from .types import Guide
 
+log = logging.getLogger(__name__)
 
-def create_guide(spec: str) -> Guide:
-    """The guide named by ``spec``; ValueError with the accepted forms when it is malformed."""
-    spec = spec.strip()
+GUIDE_SPEC_HELP = (
+    f"rules (default, no model) | {MODEL_SPEC_FORMS}; e.g. hf:/models/codesteer-guide, "
+    "openai:codesteer@http://127.0.0.1:8000/v1 (what `mcp-codesteer guide serve` prints)"
+)
+GUIDE_MODEL_OPTIONS = ModelOptions(timeout_s=60.0, max_retries=3, backoff_initial_s=0.5, backoff_max_s=20.0)
+"""A guide endpoint gets less patience than a TaskLLM: while it is down, every step waits
+for it before the rules guide decides."""
+GUIDE_API_KEY_ENV = "CODESTEER_GUIDE_API_KEY"
+"""An API guide's key: this variable first, then the provider's own (OPENAI_API_KEY, ...)."""
+
+
+def upgrade_guide_spec(spec: str) -> str:
+    """The spec in today's format. The old ``openai:URL#MODEL`` form (before the chat layer)
+    still works, with a deprecation warning; it means ``openai:MODEL@URL``."""
     kind, _, rest = spec.partition(":")
+    if kind == "openai" and rest.startswith(("http://", "https://")):
+        url, _, model = rest.partition("#")
+        if not model:
+            raise ValueError(f"guide {spec!r}: write openai:MODEL@BASE_URL, e.g. openai:codesteer@http://127.0.0.1:8000/v1")
+        new = f"openai:{model}@{url}"
+        log.warning("guide %r uses the old form openai:URL#MODEL; write %r instead", spec, new)
+        return new
+    return spec
+
+
+def create_guide(spec: str, *, options: ModelOptions | None = None, max_tokens: int | None = None) -> Guide:
+    """The guide named by ``spec``; ValueError with the accepted forms when it is malformed.
+
+    ``options`` set up a model-backed guide's provider; ``max_tokens`` caps its replies
+    (default :data:`guide.model_guide.GUIDE_MAX_TOKENS`)."""
+    spec = spec.strip()
     if spec == "rules":
         from .rules import RulesGuide
 
         return RulesGuide()
-    if kind == "hf" and rest:
-        from .hf import HFGuide
+    from .model_guide import GUIDE_SETTINGS, ModelGuide
 
-        return HFGuide(rest)
-    if kind == "openai" and rest:
-        from .openai_compat import OpenAIGuide
-
-        base_url, _, model = rest.partition("#")
-        if not model:
-            raise ValueError(f"guide {spec!r}: name the model after '#', e.g. openai:http://127.0.0.1:8000/v1#codesteer")
-        return OpenAIGuide(base_url, model)
-    if kind == "vllm" and rest:
-        from .vllm_inproc import VLLMGuide
-
-        return VLLMGuide(rest)
-    raise ValueError(
-        f"unknown guide {spec!r}: use 'rules', 'hf:/path/to/model', "
-        "'openai:http://host:port/v1#model' or 'vllm:/path/to/model'"
-    )
+    spec = upgrade_guide_spec(spec)
+    if spec.partition(":")[0].lower() not in PROVIDERS:
+        raise ValueError(f"unknown guide {spec!r}: write {GUIDE_SPEC_HELP}")
+    options = options or GUIDE_MODEL_OPTIONS
+    if options.api_key is None and os.environ.get(GUIDE_API_KEY_ENV):
+        options = options.model_copy(update={"api_key": SecretStr(os.environ[GUIDE_API_KEY_ENV])})
+    settings = GUIDE_SETTINGS if max_tokens is None else GUIDE_SETTINGS.model_copy(update={"max_tokens": max_tokens})
+    return ModelGuide(resolve_chat_model(spec, options), settings=settings)

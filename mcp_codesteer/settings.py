@@ -9,6 +9,9 @@ from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from guide.chat import ModelOptions
+from guide.registry import GUIDE_MODEL_OPTIONS, GUIDE_SPEC_HELP
+from guide.model_guide import GUIDE_MAX_TOKENS
 from sandbox.types import DockerOptions, SandboxLimits
 
 ENV_PREFIX = "CODESTEER_"
@@ -28,7 +31,12 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="ignore")
 
     # backends
-    guide: str = Field("rules", description="guide backend: rules | hf:/path | openai:URL#model | vllm:/path")
+    guide: str = Field("rules", description=f"the guide: {GUIDE_SPEC_HELP}")
+    guide_model: ModelOptions = Field(
+        default_factory=lambda: GUIDE_MODEL_OPTIONS.model_copy(),
+        description="how a model-backed guide's provider runs (CODESTEER_GUIDE_MODEL__TIMEOUT_S, __DEVICE, ...)",
+    )
+    guide_max_tokens: int = Field(GUIDE_MAX_TOKENS, ge=1, description="a guide model's reply is cut at this many tokens")
     sandbox: Literal["auto", "docker", "local"] = Field("auto", description="where model-written code runs")
     limits: SandboxLimits = Field(default_factory=SandboxLimits)
     docker: DockerOptions = Field(default_factory=DockerOptions)
@@ -68,7 +76,7 @@ class Settings(BaseSettings):
 
     def public_view(self) -> dict:
         """The settings without secrets, for ``codesteer://config``."""
-        data = self.model_dump(mode="json", exclude={"auth_token"})
+        data = self.model_dump(mode="json", exclude={"auth_token": True, "guide_model": {"api_key"}})
         data["auth_token_set"] = self.auth_token is not None
         data["store_path"] = str(self.store_path)
         return data

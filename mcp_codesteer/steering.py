@@ -19,7 +19,6 @@ import anyio
 from checkers import AnswerCheck, analyze_code, check_with_task, extract_python
 from checkers.answer import CHECKER_INSTRUCTIONS, run_checker, unverified
 from guide import Action, Guidance, Guide, Round, Trajectory, create_guide
-from guide.rules import RulesGuide, best_answer
 from sandbox import ExecResult, Sandbox, create_sandbox
 from symbench.extract import answer_or_last_line, extract_answer
 
@@ -41,7 +40,6 @@ class CodeSteer:
         self.guide: Guide | None = guide
         self.sandbox: Sandbox | None = sandbox
         self.warnings: list[str] = []
-        self._rules = RulesGuide()
         self._users = 0
         self._start_lock = anyio.Lock()
         self._session_locks: defaultdict[str, anyio.Lock] = defaultdict(anyio.Lock)
@@ -62,7 +60,9 @@ class CodeSteer:
     async def _start_backends(self) -> None:
         await self.store.open()
         if self.guide is None:
-            self.guide = create_guide(self.settings.guide)
+            self.guide = create_guide(
+                self.settings.guide, options=self.settings.guide_model, max_tokens=self.settings.guide_max_tokens
+            )
         if self.sandbox is None:
             self.sandbox, sandbox_warnings = await create_sandbox(
                 self.settings.sandbox, self.settings.limits, self.settings.docker
@@ -162,7 +162,7 @@ class CodeSteer:
             task=self._task(task),
             max_rounds=self.settings.max_rounds,
         )
-        trajectory.first = await self._decide(guide, trajectory)
+        trajectory.first = await guide.next(trajectory)
         await self.store.save(trajectory)
         return self._result(trajectory, None, trajectory.first)
 
@@ -195,29 +195,15 @@ class CodeSteer:
             warnings.append("the question sent differs from the session's question; the session's question was used")
         round_ = await self._round(sandbox, trajectory, response)
         trajectory.rounds.append(round_)
-        round_.guidance = await self._decide(guide, trajectory)
+        round_.guidance = await guide.next(trajectory)
         if round_.guidance.action in (Action.RETURN, Action.TERMINATE):
             trajectory.status = "returned" if round_.guidance.action is Action.RETURN else "terminated"
-            trajectory.final_answer = round_.guidance.final_answer or best_answer(trajectory)
-            round_.guidance.final_answer = trajectory.final_answer
+            trajectory.final_answer = round_.guidance.final_answer
         trajectory.updated_at = datetime.now(timezone.utc)
         await self.store.save(trajectory)
         result = self._result(trajectory, round_, round_.guidance)
         result.warnings.extend(warnings)
         return result
-
-    async def _decide(self, guide: Guide, trajectory: Trajectory) -> Guidance:
-        """The guide's decision; the rules guide's when a model-backed guide fails outright."""
-        if isinstance(guide, RulesGuide):
-            return await guide.next(trajectory)
-        try:
-            return await guide.next(trajectory)
-        except Exception as exc:  # a model backend down must not end the session
-            log.exception("guide %s failed; using the rules guide for this step", getattr(guide, "name", guide))
-            decision = await self._rules.next(trajectory)
-            decision.source = f"{getattr(guide, 'name', 'model')}+fallback"
-            decision.rationale = f"[the {getattr(guide, 'name', 'model')} guide failed: {exc}] {decision.rationale}"
-            return decision
 
     async def _round(self, sandbox: Sandbox, trajectory: Trajectory, response: str) -> Round:
         code = extract_python(response)

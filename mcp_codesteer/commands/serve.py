@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from guide.registry import GUIDE_SPEC_HELP
+
 from ..settings import ENV_PREFIX, Settings
 
 # flag -> settings field (nested with '.'); each flag overrides its CODESTEER_* variable
@@ -18,7 +20,7 @@ _FLAGS: dict[str, tuple[str, dict[str, Any]]] = {
     "--port": ("port", {"type": int, "help": "HTTP port (default 8765)"}),
     "--auth-token": ("auth_token", {"help": f"bearer token required on HTTP (or {ENV_PREFIX}AUTH_TOKEN)"}),
     "--allowed-origin": ("allowed_origins", {"action": "append", "help": "extra Origin accepted on HTTP (repeat)"}),
-    "--guide": ("guide", {"help": "rules (default) | hf:/path | openai:URL#model | vllm:/path"}),
+    "--guide": ("guide", {"help": GUIDE_SPEC_HELP}),
     "--sandbox": ("sandbox", {"choices": ["auto", "docker", "local"], "help": "where code runs (default auto)"}),
     "--data-dir": ("data_dir", {"help": "directory of the session store"}),
     "--db-path": ("db_path", {"help": "SQLite file of the session store"}),

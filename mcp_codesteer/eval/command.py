@@ -11,8 +11,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .providers import GenerationSettings
-from .records import RunConfig, ServerSpec
+from guide.chat import MODEL_SPEC_HELP
+from guide.registry import GUIDE_SPEC_HELP
+
+from .records import GenerationSettings, RunConfig, ServerSpec
 
 DEFAULT_CONCURRENCY = 4
 
@@ -25,7 +27,7 @@ def _default(model: type[BaseModel], field: str):
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.ArgumentDefaultsHelpFormatter
     what = parser.add_argument_group("what to run")
-    what.add_argument("--task-llm", help="openai:<model> | anthropic:<model> | hf:<path> | mock[:FILE] (required unless --resume)")
+    what.add_argument("--task-llm", help=f"the model under test, {MODEL_SPEC_HELP} (required unless --resume)")
     what.add_argument("--methods", default="all",
                       help="comma-separated: only_question, all_text, all_code, code_feedback, codesteer; or all")
     what.add_argument("--tasks", default="all", help="comma-separated SymBench task names, or all")
@@ -37,7 +39,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     what.add_argument("--scoring", choices=("strict", "faithful"), default=_default(RunConfig, "scoring_mode"), help="SymBench scoring mode")
 
     model = parser.add_argument_group("the TaskLLM")
-    model.add_argument("--base-url", default=None, help="API base URL (default: $OPENAI_BASE_URL for openai:, Anthropic's for anthropic:)")
+    model.add_argument("--base-url", default=None, help="deprecated: write the URL into --task-llm as KIND:MODEL@BASE_URL")
     model.add_argument("--api-key", default=None, help="API key (default: $OPENAI_API_KEY / $ANTHROPIC_API_KEY); never stored")
     model.add_argument("--temperature", type=float, default=_default(GenerationSettings, "temperature"))
     model.add_argument("--max-tokens", type=int, default=_default(GenerationSettings, "max_tokens"))
@@ -48,7 +50,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     server = parser.add_argument_group("the server")
     server.add_argument("--server-url", default=None, help="a running server (streamable HTTP); default: start `mcp-codesteer serve` over stdio")
     server.add_argument("--server-token", default=None, help="bearer token for --server-url (default: $CODESTEER_AUTH_TOKEN)")
-    server.add_argument("--guide", default=_default(ServerSpec, "guide"), help="guide of the started server (rules | hf:/path | openai:URL#model)")
+    server.add_argument("--guide", default=_default(ServerSpec, "guide"), help=f"guide of the started server: {GUIDE_SPEC_HELP}")
     server.add_argument("--sandbox", choices=("auto", "docker", "local"), default=_default(ServerSpec, "sandbox"), help="sandbox of the started server")
     server.add_argument("--max-rounds", type=int, default=_default(ServerSpec, "max_rounds"), help="TaskLLM turns per sample in code_feedback and codesteer")
     server.add_argument("--code-timeout", type=float, default=None, help="run_code timeout (s) for all_code / code_feedback")

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checkers import extract_python as extract_code
-from .providers.base import GenerationSettings, Message, TaskLLM, Usage
+from guide.chat import ChatMessage as Message
+from guide.chat import ChatModel, GenerateSettings, Usage
 from .records import METHODS, ModelEvent, ToolEvent
 from .tools import ToolCaller, ToolCallError
 
@@ -67,9 +68,9 @@ class Trace:
 
 @dataclass
 class MethodContext:
-    llm: TaskLLM
+    llm: ChatModel
     tools: ToolCaller
-    generation: GenerationSettings
+    generation: GenerateSettings
     max_rounds: int = 6
     code_timeout_s: float | None = None
     task_name: str | None = None

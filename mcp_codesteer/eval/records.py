@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
-from .providers.base import GenerationSettings, Usage
+from guide.chat import GenerateSettings, ModelOptions, Usage
 
 FORMAT = "mcp-codesteer-eval"
 FORMAT_VERSION = 1
@@ -32,6 +32,35 @@ def jsonable(value: Any) -> Any:
         return value
     except (TypeError, ValueError):
         return repr(value)
+
+
+class GenerationSettings(BaseModel):
+    """How the TaskLLM is asked (stored in the run header as ``config.generation``): the
+    sampling knobs of each call and the patience of the provider.
+
+    At ``max_retries`` the last transient error is raised; a non-transient error (a bad
+    request, a wrong key) is raised at once.
+    """
+
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    max_tokens: int = Field(4096, ge=1, description="largest completion asked for")
+    seed: int | None = Field(None, description="sampling seed, sent where the API takes one")
+    request_timeout_s: float = Field(300.0, gt=0, description="one HTTP request may take this long")
+    max_retries: int = Field(6, ge=0, description="retries of a rate-limited or transiently failed call")
+    backoff_initial_s: float = Field(1.0, ge=0, description="first wait before a retry; doubles each time")
+    backoff_max_s: float = Field(60.0, ge=0, description="longest wait between two tries")
+
+    def per_call(self) -> GenerateSettings:
+        return GenerateSettings(temperature=self.temperature, max_tokens=self.max_tokens, seed=self.seed)
+
+    def model_options(self, api_key: str | None = None) -> ModelOptions:
+        return ModelOptions(
+            api_key=api_key or None,
+            timeout_s=self.request_timeout_s,
+            max_retries=self.max_retries,
+            backoff_initial_s=self.backoff_initial_s,
+            backoff_max_s=self.backoff_max_s,
+        )
 
 
 class ServerSpec(BaseModel):

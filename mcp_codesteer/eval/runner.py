@@ -18,7 +18,7 @@ import anyio
 
 from .. import __version__
 from .methods import METHOD_FUNCTIONS, MethodContext, Trace
-from .providers import TaskLLM, resolve_task_llm
+from guide.chat import PROVIDERS, ChatModel, aclose_model, resolve_chat_model
 from .records import RunConfig, RunHeader, SampleRecord, ScoreRecord, jsonable, record_key, utcnow
 from .runlog import RunLog
 from .tools import ToolCaller, connect_server
@@ -116,7 +116,20 @@ def git_revision() -> tuple[str | None, bool | None]:
         return None, None
 
 
-def new_header(config: RunConfig, run_dir: Path, llm: TaskLLM, planned: int) -> RunHeader:
+def resolve_task_llm(config: RunConfig, *, api_key: str | None = None, base_url: str | None = None) -> ChatModel:
+    """The TaskLLM ``config.task_llm`` names (the one model string, :data:`guide.chat.MODEL_SPEC_HELP`).
+
+    ``base_url`` (the deprecated ``--base-url``, or the endpoint a resumed run used) is the
+    spec's ``@BASE_URL`` when the spec names none."""
+    spec = config.task_llm.strip()
+    kind, _, rest = spec.partition(":")
+    takes_url = kind in PROVIDERS and "@BASE_URL" in PROVIDERS[kind].form
+    if base_url and takes_url and "@" not in rest:
+        spec = f"{spec}@{base_url}"
+    return resolve_chat_model(spec, config.generation.model_options(api_key))
+
+
+def new_header(config: RunConfig, run_dir: Path, llm: ChatModel, planned: int) -> RunHeader:
     revision, dirty = git_revision()
     describe = getattr(llm, "describe", None)
     return RunHeader(
@@ -133,7 +146,7 @@ def new_header(config: RunConfig, run_dir: Path, llm: TaskLLM, planned: int) -> 
     )
 
 
-async def run_item(item: WorkItem, config: RunConfig, llm: TaskLLM, tools: ToolCaller) -> SampleRecord:
+async def run_item(item: WorkItem, config: RunConfig, llm: ChatModel, tools: ToolCaller) -> SampleRecord:
     """One sample with one method, then its score. Never raises for what the model, the
     server or the verifier does: failures become status 'error', the time limit 'timeout'
     (the sample then scores incorrect)."""
@@ -141,7 +154,7 @@ async def run_item(item: WorkItem, config: RunConfig, llm: TaskLLM, tools: ToolC
     ctx = MethodContext(
         llm=llm,
         tools=tools,
-        generation=config.generation,
+        generation=config.generation.per_call(),
         max_rounds=config.server.max_rounds,
         code_timeout_s=config.code_timeout_s,
         task_name=task.name if config.pass_task_name else None,
@@ -194,7 +207,7 @@ async def run_item(item: WorkItem, config: RunConfig, llm: TaskLLM, tools: ToolC
 OnRecord = Callable[[SampleRecord], None]
 
 
-async def run_items(items: list[WorkItem], config: RunConfig, log: RunLog, llm: TaskLLM, tools: ToolCaller,
+async def run_items(items: list[WorkItem], config: RunConfig, log: RunLog, llm: ChatModel, tools: ToolCaller,
                     *, concurrency: int = 4, on_record: OnRecord | None = None) -> int:
     """Run the items not yet in ``log`` with ``concurrency`` workers; returns how many were recorded."""
     todo = [item for item in items if item.key not in log.done_keys]
@@ -234,7 +247,7 @@ async def execute_run(
     config: RunConfig | None = None,
     *,
     resume: bool = False,
-    llm: TaskLLM | None = None,
+    llm: ChatModel | None = None,
     tools: ToolCaller | None = None,
     concurrency: int = 4,
     api_key: str | None = None,
@@ -260,8 +273,8 @@ async def execute_run(
         raise ValueError("execute_run: give a RunConfig, or resume=True for an existing run directory")
     async with AsyncExitStack() as stack:
         if llm is None:
-            llm = resolve_task_llm(config.task_llm, api_key=api_key, base_url=base_url)
-            stack.push_async_callback(llm.aclose)
+            llm = resolve_task_llm(config, api_key=api_key, base_url=base_url)
+            stack.push_async_callback(aclose_model, llm)
         items = plan(config, tasks)
         if not resume:
             log = RunLog.create(run_dir, new_header(config, run_dir, llm, len(items)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mcp_codesteer.eval.providers.base import Usage
+from guide.chat import Usage
 from mcp_codesteer.eval.records import (
     ModelEvent,
     RunConfig,

@@ -1,6 +1,6 @@
 """Test doubles for the eval client: a scripted 'model' that writes correct programs for three
 SymBench tasks (computed here from the question text, never from a task's generator or
-verifier), a fake OpenAI-compatible HTTP server that serves it on 127.0.0.1, and the real
+verifier), the suite's fake OpenAI-compatible server serving it on 127.0.0.1, and the real
 server in process as a ToolCaller."""
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ import re
 import threading
 import time
 from contextlib import asynccontextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from fake_openai import FakeOpenAIServer, completion
 
 TASKS = ["statistical_counting", "string_insertion", "matrix_transformation"]
 
@@ -116,84 +117,17 @@ def fake_reply(conversation: list[dict], *, text_correct: bool = False) -> str:
     return f"Reasoning it through, the answer is <<<{answer if text_correct else wrong(answer)}>>>"
 
 
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request, client_address) -> None:
-        # a client killed mid-request (the SIGKILL test) leaves a broken pipe: expected here
-        pass
+def symbench_fake_server(*, delay_s: float = 0.0, fail_first: int = 0, text_correct: bool = False) -> FakeOpenAIServer:
+    """The suite's fake OpenAI server (tests/fake_openai.py) answering with ``fake_reply``,
+    with usage counted from the characters sent and written."""
 
+    def respond(body: dict):
+        text = fake_reply(body["messages"], text_correct=text_correct)
+        prompt_chars = sum(len(m["content"]) for m in body["messages"])
+        return completion(text, model=body.get("model", "fake"), prompt_tokens=prompt_chars // 4,
+                          completion_tokens=len(text) // 4)
 
-class FakeOpenAIServer:
-    """A chat-completions endpoint on 127.0.0.1 answering with ``fake_reply``.
-
-    ``delay_s`` per reply; ``fail_first`` requests answered 429 (Retry-After: 0) first,
-    so the client's retry path runs. Records every request body in ``requests``.
-    """
-
-    def __init__(self, *, delay_s: float = 0.0, fail_first: int = 0, text_correct: bool = False) -> None:
-        self.delay_s = delay_s
-        self.fail_left = fail_first
-        self.text_correct = text_correct
-        self.requests: list[dict] = []
-        self.rate_limited = 0
-        self._lock = threading.Lock()
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:  # keep test output clean
-                pass
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-                with outer._lock:
-                    outer.requests.append(body)
-                    fail = outer.fail_left > 0
-                    if fail:
-                        outer.fail_left -= 1
-                        outer.rate_limited += 1
-                if not self.path.endswith("/chat/completions"):
-                    self._send(404, {"error": {"message": f"no route {self.path}"}})
-                    return
-                if fail:
-                    self._send(429, {"error": {"message": "rate limited"}}, {"Retry-After": "0"})
-                    return
-                if outer.delay_s:
-                    time.sleep(outer.delay_s)
-                text = fake_reply(body["messages"], text_correct=outer.text_correct)
-                prompt_chars = sum(len(m["content"]) for m in body["messages"])
-                self._send(200, {
-                    "id": "chatcmpl-fake", "object": "chat.completion", "model": body.get("model", "fake"),
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-                    "usage": {"prompt_tokens": prompt_chars // 4, "completion_tokens": len(text) // 4,
-                              "total_tokens": prompt_chars // 4 + len(text) // 4},
-                })
-
-            def _send(self, status: int, payload: dict, headers: dict | None = None) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for k, v in (headers or {}).items():
-                    self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(data)
-
-        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/v1"
-
-    def __enter__(self) -> "FakeOpenAIServer":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
+    return FakeOpenAIServer(respond, delay_s=delay_s, fail_first=fail_first)
 
 
 @asynccontextmanager

@@ -11,11 +11,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from eval_fakes import TASKS, FakeOpenAIServer, fake_reply
+from eval_fakes import TASKS, fake_reply, symbench_fake_server
 
+from guide.chat import MockModel
 from mcp_codesteer.cli import main as cli_main
 from mcp_codesteer.eval import execute_run, read_run, report_for
-from mcp_codesteer.eval.providers import MockTaskLLM
 from mcp_codesteer.eval.records import METHODS, RunConfig, ServerSpec
 from mcp_codesteer.eval.runlog import SAMPLES_FILE
 
@@ -33,7 +33,7 @@ def _rates(run_dir: Path) -> dict[str, float]:
 
 @pytest.mark.anyio
 async def test_a_multi_task_run_with_the_mock_model_goes_through_a_stdio_server(tmp_path, symbench_dir):
-    llm = MockTaskLLM(lambda messages: fake_reply([m.model_dump() for m in messages]))
+    llm = MockModel(lambda messages: fake_reply([m.model_dump() for m in messages]))
     config = RunConfig(
         tasks=TASKS[:2], methods=list(METHODS), task_llm="mock", limit=2, data_dir=str(symbench_dir),
         server=ServerSpec(sandbox="local", max_rounds=4),
@@ -48,16 +48,17 @@ async def test_a_multi_task_run_with_the_mock_model_goes_through_a_stdio_server(
     assert _rates(tmp_path / "run")["all_code"] == 100.0
 
 
+@pytest.mark.usefixtures("real_model_requests")  # the fake server on 127.0.0.1 is this test's model
 def test_a_run_against_an_openai_compatible_server_scores_each_method_as_it_should(tmp_path, symbench_dir):
     run_dir = tmp_path / "run"
-    with FakeOpenAIServer(fail_first=1) as fake:
+    with symbench_fake_server(fail_first=1) as fake:
         code = cli_main([
-            "eval", "--task-llm", "openai:fake-model", "--base-url", fake.base_url, "--api-key", "test-key",
+            "eval", "--task-llm", "openai:fake-model", "--base-url", fake.base_url, "--api-key", "test-key",  # the deprecated flag still works
             "--tasks", ",".join(TASKS), "--limit", "2", "--sandbox", "local", "--max-rounds", "4",
             "--out", str(run_dir), "--concurrency", "4", "--no-progress",
         ])
     assert code == 0
-    assert fake.rate_limited == 1 and all(r["model"] == "fake-model" for r in fake.requests)
+    assert fake.rate_limited == 1 and all(b["model"] == "fake-model" for b in fake.bodies)
     rates = _rates(run_dir)
     # the fake reasons wrongly in text and writes correct programs
     assert rates == {"only_question": 0.0, "all_text": 0.0, "all_code": 100.0, "code_feedback": 100.0, "codesteer": 100.0}
@@ -70,7 +71,7 @@ def test_a_run_against_an_openai_compatible_server_scores_each_method_as_it_shou
 
 
 def _eval_command(base_url: str, run_dir: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "mcp_codesteer.cli", "eval", "--task-llm", "openai:fake", "--base-url", base_url,
+    return [sys.executable, "-m", "mcp_codesteer.cli", "eval", "--task-llm", f"openai:fake@{base_url}",
             "--api-key", "k", "--tasks", ",".join(TASKS), "--limit", "1", "--sandbox", "local", "--max-rounds", "3",
             "--out", str(run_dir), "--concurrency", "3", "--no-progress", "--no-plots", *extra]
 
@@ -84,7 +85,7 @@ def _count_lines(path: Path) -> int:
 
 def test_a_run_killed_with_sigkill_resumes_with_every_sample_recorded_exactly_once(tmp_path, symbench_dir):
     run_dir = tmp_path / "run"
-    with FakeOpenAIServer(delay_s=0.05) as fake:
+    with symbench_fake_server(delay_s=0.05) as fake:
         proc = subprocess.Popen(_eval_command(fake.base_url, run_dir), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
         try:

@@ -2,8 +2,8 @@ import anyio
 import pytest
 from eval_fakes import fake_reply, inprocess_tools, program_for
 
+from guide.chat import GenerateSettings, MockModel
 from mcp_codesteer.eval.methods import MethodContext, all_code, code_feedback, codesteer, only_question, parse_methods
-from mcp_codesteer.eval.providers import GenerationSettings, MockTaskLLM
 from mcp_codesteer.eval.records import RunConfig
 from mcp_codesteer.eval.runner import WorkItem, run_item
 
@@ -18,7 +18,7 @@ QUESTION = (
 async def _run(method, llm, tmp_path, question: str = QUESTION, *, server: dict | None = None, **ctx_kw):
     """``method`` on ``question`` against the real server in process: (answer, context)."""
     async with inprocess_tools(tmp_path, **(server or {})) as tools:
-        ctx = MethodContext(llm=llm, tools=tools, generation=GenerationSettings(), **ctx_kw)
+        ctx = MethodContext(llm=llm, tools=tools, generation=GenerateSettings(), **ctx_kw)
         return await method(ctx, question), ctx
 
 
@@ -31,16 +31,16 @@ def test_methods_parse_from_a_comma_list_or_all_and_unknown_names_are_named():
 
 @pytest.mark.anyio
 async def test_only_question_sends_the_question_alone(tmp_path):
-    llm = MockTaskLLM(["<<<3>>>"])
+    llm = MockModel(["<<<3>>>"])
     answer, ctx = await _run(only_question, llm, tmp_path)
     assert answer == "<<<3>>>"
-    assert [(m.role, m.content) for m in llm.calls[0]] == [("user", QUESTION)]
+    assert [(m.role, m.content) for m in llm.requests[0]] == [("user", QUESTION)]
     assert [e.kind for e in ctx.trace.events] == ["model"]
 
 
 @pytest.mark.anyio
 async def test_all_code_runs_the_program_once_and_answers_with_what_it_printed(tmp_path):
-    answer, ctx = await _run(all_code, MockTaskLLM([f"```python\n{program_for(QUESTION)}```"]), tmp_path)
+    answer, ctx = await _run(all_code, MockModel([f"```python\n{program_for(QUESTION)}```"]), tmp_path)
     assert answer.strip() == "<<<3>>>"
     tool_events = [e for e in ctx.trace.events if e.kind == "tool"]
     assert [e.tool for e in tool_events] == ["run_code"] and tool_events[0].result["exit_code"] == 0
@@ -48,30 +48,30 @@ async def test_all_code_runs_the_program_once_and_answers_with_what_it_printed(t
 
 @pytest.mark.anyio
 async def test_all_code_without_a_program_answers_with_the_response(tmp_path):
-    answer, ctx = await _run(all_code, MockTaskLLM(["I think <<<4>>>"]), tmp_path)
+    answer, ctx = await _run(all_code, MockModel(["I think <<<4>>>"]), tmp_path)
     assert answer == "I think <<<4>>>"
     assert all(e.kind == "model" for e in ctx.trace.events)
 
 
 @pytest.mark.anyio
 async def test_code_feedback_shows_the_output_and_stops_when_the_model_answers_without_code(tmp_path):
-    llm = MockTaskLLM(["```python\nprint(40 + 2)\n```", "So the answer is <<<42>>>"])
+    llm = MockModel(["```python\nprint(40 + 2)\n```", "So the answer is <<<42>>>"])
     answer, ctx = await _run(code_feedback, llm, tmp_path, "What is 40 + 2?", max_rounds=4)
     assert answer == "So the answer is <<<42>>>" and ctx.trace.rounds == 2
-    feedback = llm.calls[1][-1].content
-    assert "42" in feedback and llm.calls[1][-2].role == "assistant"
+    feedback = llm.requests[1][-1].content
+    assert "42" in feedback and llm.requests[1][-2].role == "assistant"
 
 
 @pytest.mark.anyio
 async def test_code_feedback_at_the_round_limit_answers_with_the_last_output(tmp_path):
-    llm = MockTaskLLM(["```python\nprint('<<<1>>>')\n```", "```python\nprint('<<<2>>>')\n```"])
+    llm = MockModel(["```python\nprint('<<<1>>>')\n```", "```python\nprint('<<<2>>>')\n```"])
     answer, ctx = await _run(code_feedback, llm, tmp_path, "Count to two.", max_rounds=2)
     assert answer.strip() == "<<<2>>>" and ctx.trace.rounds == 2
 
 
 @pytest.mark.anyio
 async def test_codesteer_drives_steer_next_until_done_and_returns_the_final_answer(tmp_path):
-    llm = MockTaskLLM(lambda messages: fake_reply([m.model_dump() for m in messages]))
+    llm = MockModel(lambda messages: fake_reply([m.model_dump() for m in messages]))
     answer, ctx = await _run(codesteer, llm, tmp_path, server={"max_rounds": 4}, max_rounds=4,
                              task_name="statistical_counting")
     steer_calls = [e for e in ctx.trace.events if e.kind == "tool"]
@@ -110,19 +110,19 @@ async def test_a_sample_past_its_time_limit_is_recorded_as_timeout(tmp_path):
     async def never(messages):
         await anyio.Event().wait()
 
-    record = await _record(tmp_path, "all_text", MockTaskLLM(never), sample_timeout_s=0.2)
+    record = await _record(tmp_path, "all_text", MockModel(never), sample_timeout_s=0.2)
     assert record.status == "timeout" and record.score.value == 0.0 and "time limit" in record.error
 
 
 @pytest.mark.anyio
 async def test_a_failing_model_is_recorded_as_an_error_and_scored_zero(tmp_path):
-    record = await _record(tmp_path, "only_question", MockTaskLLM([]))
+    record = await _record(tmp_path, "only_question", MockModel([]))
     assert record.status == "error" and "scripted replies" in record.error and not record.success
     assert record.events[0].error is not None
 
 
 @pytest.mark.anyio
 async def test_a_verified_answer_is_scored_by_the_task(tmp_path):
-    record = await _record(tmp_path, "only_question", MockTaskLLM(["<<<3>>>"]))
+    record = await _record(tmp_path, "only_question", MockModel(["<<<3>>>"]))
     assert record.status == "ok" and record.success and record.rounds == 1
     assert record.usage.input_tokens > 0 and record.key == "stand_in/s1/only_question"

@@ -48,7 +48,7 @@ def test_serve_starts_vllm_on_loopback_with_prefix_caching_and_prints_the_guide_
     assert _flag(argv, "--served-model-name") == "codesteer"
     assert "--enable-prefix-caching" in argv
     assert "--enable-lora" not in argv
-    assert "--guide openai:http://127.0.0.1:8123/v1#codesteer" in capsys.readouterr().out
+    assert "--guide openai:codesteer@http://127.0.0.1:8123/v1" in capsys.readouterr().out
 
 
 def test_a_lora_adapter_is_served_unmerged_on_its_base_model_under_the_guide_name(fake_vllm, adapter, capsys):
@@ -59,7 +59,7 @@ def test_a_lora_adapter_is_served_unmerged_on_its_base_model_under_the_guide_nam
     assert _flag(argv, "--lora-modules") == f"codesteer={adapter.resolve()}"
     assert _flag(argv, "--max-lora-rank") == "64"  # rank 64 is over vLLM's default of 16
     assert _flag(argv, "--served-model-name") == "codesteer-base"
-    assert "#codesteer" in capsys.readouterr().out
+    assert "--guide openai:codesteer@http://127.0.0.1:" in capsys.readouterr().out
 
 
 def test_the_printed_guide_string_is_one_the_registry_accepts(fake_vllm, tmp_path, capsys):
@@ -67,7 +67,7 @@ def test_the_printed_guide_string_is_one_the_registry_accepts(fake_vllm, tmp_pat
     assert main(["guide", "serve", str(tmp_path / "model"), "--name", "steer", "--port", "9001", "--dry-run"]) == 0
     spec = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("--guide "))[len("--guide ") :]
     guide = create_guide(spec)
-    assert (guide.backend.base_url, guide.backend.model) == ("http://127.0.0.1:9001/v1", "steer")
+    assert (guide.model.base_url, guide.model.model) == ("http://127.0.0.1:9001/v1", "steer")
 
 
 def test_dry_run_prints_the_command_and_starts_nothing(fake_vllm, tmp_path, capsys):
@@ -101,7 +101,5 @@ def test_the_in_process_vllm_guide_without_vllm_says_how_to_install_it():
 
     if importlib.util.find_spec("vllm") is not None:
         pytest.skip("vLLM is installed here")
-    from guide.vllm_inproc import VLLMGuide
-
     with pytest.raises(ImportError, match=r"pip install 'mcp-codesteer\[vllm\]'"):
-        VLLMGuide("/models/guide")
+        create_guide("vllm:/models/guide")

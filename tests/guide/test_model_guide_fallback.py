@@ -2,34 +2,27 @@
 
 from __future__ import annotations
 
-import anyio
 import pytest
 
 from checkers.types import AnswerCheck
 from guide.codesteer_format import render_conversation
-from guide.model_guide import Batcher, GuideBackendError, ModelGuide
+from guide.chat import MockModel
+from guide.model_guide import ModelGuide
 from guide.prompts import CODE_FIRST, question_with
 from guide.types import Action, Guidance, Round, Trajectory
 
 
-class ScriptedBackend:
-    """A backend whose replies are given in advance; records every conversation it gets."""
+def scripted(*replies: str | Exception) -> MockModel:
+    """A model named 'fake' whose replies (or failures) are given in advance."""
+    pending = list(replies)
 
-    name = "fake"
+    def reply(messages):
+        answer = pending.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
 
-    def __init__(self, *replies: str | Exception):
-        self.replies = list(replies)
-        self.seen: list[list[dict[str, str]]] = []
-
-    async def generate(self, messages):
-        self.seen.append(messages)
-        reply = self.replies.pop(0)
-        if isinstance(reply, Exception):
-            raise reply
-        return reply
-
-    async def aclose(self):
-        pass
+    return MockModel(reply, name="fake")
 
 
 class StubFallback:
@@ -60,17 +53,18 @@ def _trajectory(*rounds: Round, max_rounds: int = 6) -> Trajectory:
     return Trajectory(session_id="s", question="What is 6 * 7?", max_rounds=max_rounds, first=first, rounds=list(rounds))
 
 
-async def _decide(trajectory: Trajectory, *replies: str | Exception) -> tuple[Guidance, ScriptedBackend, StubFallback]:
-    backend, fallback = ScriptedBackend(*replies), StubFallback()
-    guidance = await ModelGuide(backend, fallback=fallback).next(trajectory)
-    return guidance, backend, fallback
+async def _decide(trajectory: Trajectory, *replies: str | Exception) -> tuple[Guidance, MockModel, StubFallback]:
+    model, fallback = scripted(*replies), StubFallback()
+    guidance = await ModelGuide(model, fallback=fallback).next(trajectory)
+    return guidance, model, fallback
 
 
 @pytest.mark.anyio
 async def test_the_model_is_shown_the_rendered_conversation_and_its_code_choice_is_followed():
     trajectory = _trajectory()
-    guidance, backend, fallback = await _decide(trajectory, "Search is needed. <<<Code>>>")
-    assert backend.seen == [render_conversation(trajectory)]
+    guidance, model, fallback = await _decide(trajectory, "Search is needed. <<<Code>>>")
+    assert [[m.model_dump() for m in request] for request in model.requests] == [render_conversation(trajectory)]
+    assert model.settings_seen[0].temperature == 0.0  # greedy: the same trajectory, the same decision
     assert (guidance.action, guidance.source) == (Action.CODE, "fake")
     assert guidance.prompt == question_with(CODE_FIRST, trajectory.question)
     assert "Search is needed." in guidance.rationale
@@ -108,7 +102,7 @@ async def test_malformed_output_falls_back_to_the_rules_decision_and_says_so():
 
 
 @pytest.mark.anyio
-async def test_a_backend_failure_falls_back_instead_of_ending_the_session():
+async def test_a_model_failure_falls_back_instead_of_ending_the_session():
     guidance, _, fallback = await _decide(_trajectory(), ConnectionError("connection refused"))
     assert fallback.calls == 1
     assert guidance.source == "fake+fallback"
@@ -156,45 +150,4 @@ async def test_terminate_stands_by_the_answer_checked_correct_over_a_later_wrong
 def test_the_default_fallback_is_the_rules_guide():
     from guide.rules import RulesGuide
 
-    assert isinstance(ModelGuide(ScriptedBackend()).fallback, RulesGuide)
-
-
-@pytest.mark.anyio
-async def test_requests_arriving_together_are_generated_as_one_batch():
-    seen_batches = []
-
-    def run_batch(batch):
-        seen_batches.append(len(batch))
-        return [m[0]["content"].upper() for m in batch]
-
-    batcher = Batcher(run_batch, window_s=0.05, max_batch=8)
-    results = {}
-
-    async def ask(word):
-        results[word] = await batcher.submit([{"role": "user", "content": word}])
-
-    async with anyio.create_task_group() as tg:
-        for word in ("one", "two", "three"):
-            tg.start_soon(ask, word)
-    assert results == {"one": "ONE", "two": "TWO", "three": "THREE"}
-    assert seen_batches == [3]
-
-
-@pytest.mark.anyio
-async def test_a_failed_batch_raises_to_each_of_its_callers():
-    def run_batch(batch):
-        raise RuntimeError("out of memory")
-
-    batcher = Batcher(run_batch, window_s=0.05)
-    errors = {}
-
-    async def ask(word):
-        with pytest.raises(GuideBackendError, match="out of memory") as info:
-            await batcher.submit([{"role": "user", "content": word}])
-        errors[word] = info.value
-
-    async with anyio.create_task_group() as tg:
-        for word in ("one", "two"):
-            tg.start_soon(ask, word)
-    assert batcher.batch_sizes == [2]  # both callers were in the batch that failed
-    assert set(errors) == {"one", "two"}
+    assert isinstance(ModelGuide(scripted()).fallback, RulesGuide)

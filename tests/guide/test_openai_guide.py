@@ -2,71 +2,31 @@
 
 from __future__ import annotations
 
-import json
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 pytest.importorskip("httpx", reason="the openai guide needs httpx: pip install 'httpx>=0.27,<1'")
 
+from fake_openai import FakeOpenAIServer, completion  # noqa: E402
+
+from guide.chat import ModelOptions  # noqa: E402
+from guide.chat.openai import OpenAICompatibleModel  # noqa: E402
 from guide.codesteer_format import render_conversation  # noqa: E402
-from guide.openai_compat import OpenAIGuide, OpenAIOptions  # noqa: E402
+from guide.model_guide import ModelGuide  # noqa: E402
 from guide.registry import create_guide  # noqa: E402
 from guide.types import Action, Trajectory  # noqa: E402
 
-pytestmark = pytest.mark.anyio
-FAST = OpenAIOptions(backoff_s=0, retries=2, timeout_s=5)
-
-
-def completion(content: str) -> tuple[int, dict, str]:
-    message = {"role": "assistant", "content": content}
-    body = {"id": "x", "object": "chat.completion", "choices": [{"index": 0, "message": message}]}
-    return 200, {}, json.dumps(body)
-
-
-class FakeEndpoint:
-    """Answers POST /v1/chat/completions with scripted (status, headers, body) and records each request."""
-
-    def __init__(self, *answers: tuple[int, dict, str]):
-        self.answers = list(answers)
-        self.requests: list[dict] = []
-        endpoint = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers.get("content-length", 0))
-                endpoint.requests.append(
-                    {"path": self.path, "headers": dict(self.headers), "body": json.loads(self.rfile.read(length))}
-                )
-                status, headers, body = endpoint.answers.pop(0)
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(body.encode())))
-                self.end_headers()
-                self.wfile.write(body.encode())
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("real_model_requests")]
+FAST = ModelOptions(backoff_initial_s=0, max_retries=2, timeout_s=5)
 
 
 @pytest.fixture
 def endpoint_factory():
-    made: list[FakeEndpoint] = []
+    made: list[FakeOpenAIServer] = []
 
     def make(*answers):
-        made.append(FakeEndpoint(*answers))
+        made.append(FakeOpenAIServer(answers))
         return made[-1]
 
     yield make
@@ -84,8 +44,8 @@ def _fresh() -> Trajectory:
     return Trajectory(session_id="s", question="Use 4 7 8 8 to make 24.")
 
 
-async def _ask(endpoint: FakeEndpoint, options: OpenAIOptions = FAST):
-    guide = OpenAIGuide(endpoint.url, "codesteer", options=options)
+async def _ask(endpoint: FakeOpenAIServer, options: ModelOptions = FAST):
+    guide = create_guide(f"openai:codesteer@{endpoint.base_url}", options=options)
     try:
         return await guide.next(_fresh())
     finally:
@@ -103,7 +63,7 @@ async def test_scripted_guidance_from_the_endpoint_is_followed(endpoint_factory,
     assert request["headers"]["Authorization"] == "Bearer sk-guide"  # the guide's own key wins
     assert request["body"]["model"] == "codesteer"
     assert request["body"]["messages"] == render_conversation(_fresh())
-    assert request["body"]["temperature"] == 0.0
+    assert (request["body"]["temperature"], request["body"]["max_tokens"]) == (0.0, 512)
 
 
 async def test_openai_api_key_is_used_when_no_guide_key_is_set_and_none_is_sent_without_keys(endpoint_factory, monkeypatch):
@@ -157,23 +117,25 @@ async def test_an_unreachable_endpoint_falls_back_instead_of_failing():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed again before the request: nothing listens there
-    guide = OpenAIGuide(f"http://127.0.0.1:{port}/v1", "codesteer", options=OpenAIOptions(retries=1, backoff_s=0))
+    guide = ModelGuide(OpenAICompatibleModel("openai", "codesteer", f"http://127.0.0.1:{port}/v1", api_key=None,
+                                             options=ModelOptions(max_retries=1, backoff_initial_s=0)))
     guidance = await guide.next(_fresh())
     await guide.aclose()
     assert guidance.source == "openai+fallback"
     assert "(still failing after 2 attempts)" in guidance.rationale and "ConnectError" in guidance.rationale
 
 
-async def test_the_registry_string_reaches_the_endpoint(endpoint_factory):
+async def test_the_old_url_hash_model_string_still_reaches_the_endpoint_with_a_deprecation_warning(endpoint_factory, caplog):
     endpoint = endpoint_factory(completion("<<<Code>>>"))
-    guide = create_guide(f"openai:{endpoint.url}#my-guide")
+    guide = create_guide(f"openai:{endpoint.base_url}#my-guide")
     try:
         assert (await guide.next(_fresh())).source == "openai"
     finally:
         await guide.aclose()
     assert endpoint.requests[0]["body"]["model"] == "my-guide"
+    assert f"openai:my-guide@{endpoint.base_url}" in caplog.text
 
 
 def test_a_base_url_without_a_scheme_is_refused_with_an_example():
     with pytest.raises(ValueError, match="http://127.0.0.1:8000/v1"):
-        OpenAIGuide("127.0.0.1:8000/v1", "codesteer")
+        create_guide("openai:codesteer@127.0.0.1:8000/v1")

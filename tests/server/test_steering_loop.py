@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mcp_codesteer.eval.providers.base import GenerationSettings, Message
-from mcp_codesteer.eval.providers.mock import MockTaskLLM
+from guide.chat import ChatMessage, MockModel
 from symbench import get_task
 
 pytestmark = pytest.mark.anyio
@@ -51,21 +50,21 @@ async def test_a_scripted_session_goes_text_then_code_then_search_then_returns(c
         "```python\nprint('<<<(4+4)*3>>>')\n```",  # lazy code: a hand-made answer printed
         SEARCH_24.format(numbers=sample.metadata["numbers"]),  # a real search
     ]
-    llm = MockTaskLLM(script)
+    llm = MockModel(script)
     opened = (await client.call_tool("steer_next", {"question": sample.question, "task": "game24"})).structured_content
     assert opened["action"] == "code"
 
-    conversation = [Message(role="user", content=opened["prompt"])]
+    conversation = [ChatMessage(role="user", content=opened["prompt"])]
     steps = []
     result = opened
     while not result["done"]:
-        reply = (await llm.generate(conversation, GenerationSettings())).text
-        conversation.append(Message(role="assistant", content=reply))
+        reply = (await llm.generate(conversation)).text
+        conversation.append(ChatMessage(role="assistant", content=reply))
         result = (
             await client.call_tool("steer_next", {"session_id": opened["session_id"], "response": reply})
         ).structured_content
         steps.append(result)
-        conversation.append(Message(role="user", content=result["prompt"]))
+        conversation.append(ChatMessage(role="user", content=result["prompt"]))
 
     assert [s["action"] for s in steps] == ["code", "code", "return"]
     text_round, lazy_round, search_round = steps
@@ -78,9 +77,9 @@ async def test_a_scripted_session_goes_text_then_code_then_search_then_returns(c
     assert search_round["done"] and search_round["final_answer"] == search_round["answer"]
     assert get_task("game24").verify(sample, f"<<<{search_round['final_answer']}>>>", "strict").verdict == "correct"
     # The TaskLLM was sent exactly the guide's prompts, in order.
-    assert len(llm.calls) == 3
-    assert "Switch to code" in llm.calls[1][-1].content
-    assert "does not compute the answer" in llm.calls[2][-1].content
+    assert len(llm.requests) == 3
+    assert "Switch to code" in llm.requests[1][-1].content
+    assert "does not compute the answer" in llm.requests[2][-1].content
 
 
 async def test_the_round_limit_terminates_with_the_best_answer_so_far(tmp_path):

@@ -1,8 +1,8 @@
 """Calling a model API over HTTP: which failures are worth a retry, and retrying them.
 
-One policy for every caller that talks to a model endpoint: the OpenAI-compatible
-guide (:mod:`guide.openai_client`) and the eval client's TaskLLM providers
-(``mcp_codesteer.eval.providers``, OpenAI-compatible and Anthropic alike).
+One policy for every chat-model provider that talks HTTP (:mod:`guide.chat.openai`,
+:mod:`guide.chat.anthropic` and the named OpenAI-compatible servers), whoever calls
+them: the guide, the eval client's TaskLLM, training.
 
 - Worth a retry (:class:`TransientProviderError`): 408, 409, 425, 429, 5xx and 529
   (overloaded); a timeout, a dropped connection, a refused connection; a reply that is
@@ -24,6 +24,8 @@ import anyio
 import httpx
 from pydantic import BaseModel, Field
 
+from .types import ModelError
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -33,7 +35,7 @@ Sleep = Callable[[float], Awaitable[None]]
 RETRYABLE_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
 
 
-class ProviderError(RuntimeError):
+class ProviderError(ModelError):
     """A call that cannot succeed as sent (or failed after every retry)."""
 
 

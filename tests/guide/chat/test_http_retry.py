@@ -1,4 +1,4 @@
-"""The retry policy every model API call shares (the openai guide, the eval client's providers)."""
+"""The retry policy every model API call shares (every HTTP chat-model provider)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from guide.http_retry import ProviderError, RetryPolicy, TransientProviderError, backoff_delay, with_retries
+from guide.chat.http_retry import ProviderError, RetryPolicy, TransientProviderError, backoff_delay, with_retries
 
 
 @pytest.mark.anyio

@@ -1,11 +1,6 @@
 """One retrying client for OpenAI-compatible chat completions (OpenAI, vLLM, SGLang,
-Ollama, llama.cpp, ...).
-
-It serves the ``openai:`` guide backend (:mod:`guide.openai_compat`) and the eval
-client's ``openai:`` TaskLLM (``mcp_codesteer.eval.providers.openai_compat``): the
-request body, the auth header, the retries (:mod:`guide.http_retry`) and the reading of
-the reply live here once.
-"""
+Ollama, llama.cpp, ...): the request body, the auth header, the retries
+(:mod:`guide.chat.http_retry`) and the reading of the reply live here once."""
 
 from __future__ import annotations
 
@@ -57,16 +52,19 @@ class ChatClient:
         *,
         model: str,
         messages: list[dict[str, str]],
-        max_tokens: int,
-        temperature: float,
         retry: RetryPolicy,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        stop: list[str] | None = None,
         seed: int | None = None,
     ) -> ChatReply:
-        """One chat completion. Transient failures are retried as ``retry`` says (then
-        ProviderError, naming the attempts); any other failure raises ProviderError at once."""
-        body: dict[str, Any] = {"model": model, "messages": messages, "temperature": temperature, "max_tokens": max_tokens}
-        if seed is not None:
-            body["seed"] = seed
+        """One chat completion; knobs left None are not sent (the server's defaults apply).
+        Transient failures are retried as ``retry`` says (then ProviderError, naming the
+        attempts); any other failure raises ProviderError at once."""
+        body: dict[str, Any] = {"model": model, "messages": messages}
+        for name, value in (("temperature", temperature), ("max_tokens", max_tokens), ("stop", stop), ("seed", seed)):
+            if value is not None:
+                body[name] = value
         data, attempts = await with_retries(
             lambda: post_json(self._http, self.url, body, self._headers, self.what), retry
         )
