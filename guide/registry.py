@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 
 from .chat import MODEL_SPEC_FORMS, PROVIDERS, ModelOptions, resolve_chat_model
 from .types import Guide
@@ -22,9 +22,17 @@ GUIDE_SPEC_HELP = (
     f"rules (default, no model) | {MODEL_SPEC_FORMS}; e.g. hf:/models/codesteer-guide, "
     "openai:codesteer@http://127.0.0.1:8000/v1 (what `mcp-codesteer guide serve` prints)"
 )
-GUIDE_MODEL_OPTIONS = ModelOptions(timeout_s=60.0, max_retries=3, backoff_initial_s=0.5, backoff_max_s=20.0)
-"""A guide endpoint gets less patience than a TaskLLM: while it is down, every step waits
-for it before the rules guide decides."""
+class GuideModelOptions(ModelOptions):
+    """A guide's provider gets less patience than a TaskLLM's: while its endpoint is down,
+    every steering step waits for it before the rules guide decides."""
+
+    timeout_s: float = Field(60.0, gt=0, description="one HTTP request may take this long (then it is retried)")
+    max_retries: int = Field(3, ge=0, description="retries of a transiently failed call; then the rules guide decides")
+    backoff_initial_s: float = Field(0.5, ge=0, description="first wait before a retry; doubles each time, with jitter")
+    backoff_max_s: float = Field(20.0, ge=0, description="longest wait between two tries, Retry-After included")
+
+
+GUIDE_MODEL_OPTIONS = GuideModelOptions()
 GUIDE_API_KEY_ENV = "CODESTEER_GUIDE_API_KEY"
 """An API guide's key: this variable first, then the provider's own (OPENAI_API_KEY, ...)."""
 

@@ -9,9 +9,8 @@ from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from guide.chat import ModelOptions
-from guide.registry import GUIDE_MODEL_OPTIONS, GUIDE_SPEC_HELP
 from guide.model_guide import GUIDE_MAX_TOKENS
+from guide.registry import GUIDE_SPEC_HELP, GuideModelOptions
 from sandbox.types import DockerOptions, SandboxLimits
 
 ENV_PREFIX = "CODESTEER_"
@@ -32,8 +31,8 @@ class Settings(BaseSettings):
 
     # backends
     guide: str = Field("rules", description=f"the guide: {GUIDE_SPEC_HELP}")
-    guide_model: ModelOptions = Field(
-        default_factory=lambda: GUIDE_MODEL_OPTIONS.model_copy(),
+    guide_model: GuideModelOptions = Field(
+        default_factory=GuideModelOptions,
         description="how a model-backed guide's provider runs (CODESTEER_GUIDE_MODEL__TIMEOUT_S, __DEVICE, ...)",
     )
     guide_max_tokens: int = Field(GUIDE_MAX_TOKENS, ge=1, description="a guide model's reply is cut at this many tokens")
@@ -53,15 +52,15 @@ class Settings(BaseSettings):
     session_ttl_s: float = Field(7 * 24 * 3600, gt=0, description="a session untouched for this long expires")
 
     # transport
-    transport: Literal["stdio", "http"] = "stdio"
-    host: str = "127.0.0.1"
-    port: int = Field(8765, ge=0, le=65535)
-    http_path: str = "/mcp"
+    transport: Literal["stdio", "http"] = Field("stdio", description="stdio, or streamable HTTP")
+    host: str = Field("127.0.0.1", description="HTTP bind address")
+    port: int = Field(8765, ge=0, le=65535, description="HTTP port")
+    http_path: str = Field("/mcp", description="HTTP path of the MCP endpoint")
     auth_token: SecretStr | None = Field(None, description="bearer token required on HTTP when set")
     allowed_origins: list[str] = Field(
         default_factory=list, description="Origins accepted on HTTP besides the server's own loopback origins"
     )
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="logs go to stderr")
 
     @field_validator("guide")
     @classmethod

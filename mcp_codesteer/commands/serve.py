@@ -5,65 +5,56 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import Any
 
 from pydantic import ValidationError
-
-from guide.registry import GUIDE_SPEC_HELP
+from pydantic_settings import CliSettingsSource, SettingsError
 
 from ..settings import ENV_PREFIX, Settings
 
-# flag -> settings field (nested with '.'); each flag overrides its CODESTEER_* variable
-_FLAGS: dict[str, tuple[str, dict[str, Any]]] = {
-    "--transport": ("transport", {"choices": ["stdio", "http"], "help": "stdio (default) or streamable HTTP"}),
-    "--host": ("host", {"help": "HTTP bind address (default 127.0.0.1)"}),
-    "--port": ("port", {"type": int, "help": "HTTP port (default 8765)"}),
-    "--auth-token": ("auth_token", {"help": f"bearer token required on HTTP (or {ENV_PREFIX}AUTH_TOKEN)"}),
-    "--allowed-origin": ("allowed_origins", {"action": "append", "help": "extra Origin accepted on HTTP (repeat)"}),
-    "--guide": ("guide", {"help": GUIDE_SPEC_HELP}),
-    "--sandbox": ("sandbox", {"choices": ["auto", "docker", "local"], "help": "where code runs (default auto)"}),
-    "--data-dir": ("data_dir", {"help": "directory of the session store"}),
-    "--db-path": ("db_path", {"help": "SQLite file of the session store"}),
-    "--max-rounds": ("max_rounds", {"type": int, "help": "TaskLLM turns per session (default 6)"}),
-    "--session-ttl": ("session_ttl_s", {"type": float, "help": "seconds before an idle session expires"}),
-    "--timeout": ("limits.timeout_s", {"type": float, "help": "default wall-clock limit of one run, seconds"}),
-    "--memory-mb": ("limits.memory_mb", {"type": int, "help": "memory limit of one run, MB"}),
-    "--pool-size": ("docker.pool_size", {"type": int, "help": "pre-started docker containers"}),
-    "--docker-image": ("docker.image", {"help": "sandbox image (default mcp-codesteer-sandbox:<version>)"}),
-    "--docker-runtime": ("docker.runtime", {"help": "container runtime, e.g. runsc (gVisor)"}),
-    "--log-level": ("log_level", {"choices": ["DEBUG", "INFO", "WARNING", "ERROR"]}),
+# Every field of Settings is a flag (--max-rounds, --limits.timeout-s, --guide-model.device),
+# with the field's description as its help and its CODESTEER_* variable named there;
+# these few keep the shorter names they had before the flags were derived.
+SHORT_FLAGS: dict[str, str] = {
+    "limits.timeout-s": "timeout",
+    "limits.memory-mb": "memory-mb",
+    "docker.pool-size": "pool-size",
+    "docker.image": "docker-image",
+    "docker.runtime": "docker-runtime",
+    "session-ttl-s": "session-ttl",
+    "allowed-origins": "allowed-origin",
 }
 
 
+def _settings_source(parser: argparse.ArgumentParser | None = None) -> CliSettingsSource:
+    return CliSettingsSource(
+        Settings,
+        root_parser=parser,
+        cli_kebab_case=True,
+        cli_avoid_json=True,
+        cli_hide_none_type=True,
+        cli_show_env_vars=True,
+        cli_shortcuts=SHORT_FLAGS,
+    )
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.epilog = f"Every option can also be set as an environment variable {ENV_PREFIX}<NAME>; flags win."
-    for flag, (field, options) in _FLAGS.items():
-        parser.add_argument(flag, dest=field.replace(".", "__"), default=None, **options)
+    parser.epilog = (
+        f"Every option is also an environment variable {ENV_PREFIX}<NAME> (nested: {ENV_PREFIX}LIMITS__TIMEOUT_S); "
+        "flags win."
+    )
+    parser.set_defaults(settings_source=_settings_source(parser))
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
     """Settings from the flags given, over the environment, over the defaults."""
-    base = Settings()
-    overrides: dict[str, Any] = {}
-    nested: dict[str, dict[str, Any]] = {}
-    for _, (field, _) in _FLAGS.items():
-        value = getattr(args, field.replace(".", "__"), None)
-        if value is None:
-            continue
-        if "." in field:
-            group, name = field.split(".", 1)
-            nested.setdefault(group, {})[name] = value
-        else:
-            overrides[field] = value
-    for group, values in nested.items():
-        overrides[group] = getattr(base, group).model_copy(update=values).model_dump()
-    return Settings(**overrides)
+    source = getattr(args, "settings_source", None) or _settings_source(argparse.ArgumentParser())
+    return Settings(_cli_settings_source=source(parsed_args=args))
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         settings = settings_from_args(args)
-    except ValidationError as exc:
+    except (ValidationError, SettingsError) as exc:
         print(f"mcp-codesteer serve: invalid settings:\n{exc}", file=sys.stderr)
         return 2
     # Logs go to stderr only: on stdio, stdout carries the protocol.
