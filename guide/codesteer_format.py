@@ -67,6 +67,7 @@ import re
 from pydantic import BaseModel, Field
 
 from . import prompts
+from .text import cap_text
 from .types import Action, Guidance, Round, Trajectory
 
 CODE_TOKEN = "<<<Code>>>"
@@ -123,26 +124,18 @@ class FormatLimits(BaseModel):
     guidance_chars: int = Field(4_000, ge=100, description="a guidance prompt read back from the model")
 
 
-def cap(text: str, max_chars: int) -> str:
-    """``text`` cut in the middle to at most about ``max_chars`` characters, with a marker."""
-    if len(text) <= max_chars:
-        return text
-    half = max_chars // 2
-    return f"{text[:half]}\n... [{len(text) - 2 * half} characters cut] ...\n{text[-half:]}"
-
-
 def render_first_turn(question: str, limits: FormatLimits | None = None) -> str:
     limits = limits or FormatLimits()
-    return FIRST_TURN_INSTRUCTION + cap(question, limits.question_chars)
+    return FIRST_TURN_INSTRUCTION + cap_text(question, limits.question_chars)
 
 
 def render_round(round_: Round, limits: FormatLimits | None = None) -> str:
     """The user turn that reports one TaskLLM round to the guide."""
     limits = limits or FormatLimits()
-    parts = [f"The response from TaskLLM is: {cap(round_.response, limits.response_chars)}"]
+    parts = [f"The response from TaskLLM is: {cap_text(round_.response, limits.response_chars)}"]
     if round_.execution is not None:
         ex = round_.execution
-        errors = [cap(ex.stderr.rstrip(), limits.output_chars)] if ex.stderr.strip() else []
+        errors = [cap_text(ex.stderr.rstrip(), limits.output_chars)] if ex.stderr.strip() else []
         if ex.timed_out:
             errors.append(f"the run was killed at the time limit after {ex.duration_s:.1f} s")
         elif ex.exit_code not in (0, None):
@@ -150,7 +143,7 @@ def render_round(round_: Round, limits: FormatLimits | None = None) -> str:
         errors.extend(ex.notes)
         parts[0] += (
             "\nThe execution result from the generated code is:\n"
-            f"output: {cap(ex.stdout.rstrip(), limits.output_chars)}, errors: {'; '.join(errors)}"
+            f"output: {cap_text(ex.stdout.rstrip(), limits.output_chars)}, errors: {'; '.join(errors)}"
         )
     parts.append(f"The feedback from the checking agent is:\n{_render_check(round_)}")
     if round_.code is not None or round_.symbolic is not None:
@@ -270,7 +263,7 @@ def parse_guidance(text: str, *, first_turn: bool, limits: FormatLimits | None =
     else:
         reasoning = rest.strip()
     if prompt is not None:
-        prompt = cap(prompt, limits.guidance_chars)
+        prompt = cap_text(prompt, limits.guidance_chars)
 
     if actions:
         action = actions[0]

@@ -7,7 +7,9 @@ from typing import Generic, TypeVar
 
 import anyio
 
-from .types import ModelError
+from .guard import check_model_request_allowed
+from .options import ModelOptions
+from .types import ChatMessage, Completion, GenerateSettings, ModelError, as_messages
 
 Req = TypeVar("Req")
 Res = TypeVar("Res")
@@ -95,3 +97,30 @@ class Batcher(Generic[Req, Res]):
             for p, result in zip(batch, results):
                 p.result = result
                 p.done.set()
+
+
+LocalRequest = tuple[list[dict[str, str]], GenerateSettings]
+
+
+class BatchedLocalModel:
+    """What the in-process providers (hf, vllm) share: each ``generate`` call becomes a
+    (conversation, settings) request, and requests with equal settings are batched for
+    the subclass's ``_generate_batch``, which runs in a worker thread."""
+
+    name: str
+
+    def _start_batching(self, options: ModelOptions) -> None:
+        self.batcher: Batcher[LocalRequest, Completion] = Batcher(
+            self._generate_batch,
+            window_s=options.batch_window_s,
+            max_batch=options.max_batch,
+            key=lambda request: request[1].model_dump_json(),
+        )
+
+    def _generate_batch(self, batch: Sequence[LocalRequest]) -> list[Completion]:
+        raise NotImplementedError
+
+    async def generate(self, messages: Sequence[ChatMessage], settings: GenerateSettings | None = None) -> Completion:
+        check_model_request_allowed(self.name)
+        conversation = [m.model_dump() for m in as_messages(messages)]
+        return await self.batcher.submit((conversation, settings or GenerateSettings()))

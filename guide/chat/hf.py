@@ -25,18 +25,16 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from .batcher import Batcher
+from .batcher import BatchedLocalModel, LocalRequest
 from .guard import check_model_request_allowed
 from .options import ModelOptions
-from .types import ChatMessage, Completion, GenerateSettings, ModelError, Usage, as_messages
+from .types import Completion, ModelError, Usage
 
 log = logging.getLogger(__name__)
 
 INSTALL_HINT = "pip install 'mcp-codesteer[hf]'"
 DEFAULT_MAX_NEW_TOKENS = 512
 """A reply is cut here when neither the settings nor the model's generation config say otherwise."""
-
-_Request = tuple[list[dict[str, str]], GenerateSettings]
 
 
 class GenerationStats(BaseModel):
@@ -48,7 +46,7 @@ class GenerationStats(BaseModel):
     seconds: float
 
 
-class HFModel:
+class HFModel(BatchedLocalModel):
     """A transformers chat model; see :class:`guide.chat.options.ModelOptions` for device,
     dtype, ``max_input_tokens`` and the batching knobs."""
 
@@ -73,12 +71,7 @@ class HFModel:
         self._default_max_new = DEFAULT_MAX_NEW_TOKENS
         self._chat_kwargs: dict[str, Any] = {}
         self.stats: list[GenerationStats] = []
-        self.batcher: Batcher[_Request, Completion] = Batcher(
-            self._generate_batch,
-            window_s=self.options.batch_window_s,
-            max_batch=self.options.max_batch,
-            key=lambda request: request[1].model_dump_json(),
-        )
+        self._start_batching(self.options)
 
     def describe(self) -> dict:
         return {"provider": "hf", "model": self.path}
@@ -89,11 +82,6 @@ class HFModel:
 
         check_model_request_allowed(self.name)
         await anyio.to_thread.run_sync(self._ensure_loaded)
-
-    async def generate(self, messages: Sequence[ChatMessage], settings: GenerateSettings | None = None) -> Completion:
-        check_model_request_allowed(self.name)
-        conversation = [m.model_dump() for m in as_messages(messages)]
-        return await self.batcher.submit((conversation, settings or GenerateSettings()))
 
     async def aclose(self) -> None:
         self._model = None
@@ -139,7 +127,7 @@ class HFModel:
         context = getattr(self._model.config, "max_position_embeddings", None) or 8192
         return max(16, context - max_new)
 
-    def _generate_batch(self, batch: Sequence[_Request]) -> list[Completion]:
+    def _generate_batch(self, batch: Sequence[LocalRequest]) -> list[Completion]:
         """Generate one left-padded batch (all requests share their settings). Raises
         ModelError, naming the limit, when a conversation is longer than ``max_input_tokens``."""
         import torch

@@ -17,15 +17,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .batcher import Batcher
-from .guard import check_model_request_allowed
+from .batcher import BatchedLocalModel, LocalRequest
 from .options import ModelOptions
-from .types import ChatMessage, Completion, GenerateSettings, Usage, as_messages
+from .types import Completion, Usage
 
 INSTALL_HINT = "pip install 'mcp-codesteer[vllm]'"
 DEFAULT_MAX_TOKENS = 512
-
-_Request = tuple[list[dict[str, str]], GenerateSettings]
 
 
 def lora_rank(adapter: Path) -> int | None:
@@ -46,7 +43,7 @@ def max_lora_rank_for(rank: int | None) -> int | None:
     raise ValueError(f"LoRA rank {rank} is over vLLM's largest supported rank (512)")
 
 
-class VLLMModel:
+class VLLMModel(BatchedLocalModel):
     """Generates with ``vllm.LLM.chat``, several conversations per call."""
 
     def __init__(self, path: str, options: ModelOptions | None = None):
@@ -60,12 +57,7 @@ class VLLMModel:
         self._lock = threading.Lock()
         self._llm: Any = None
         self._lora_request: Any = None
-        self.batcher: Batcher[_Request, Completion] = Batcher(
-            self._generate_batch,
-            window_s=self.options.batch_window_s,
-            max_batch=self.options.max_batch,
-            key=lambda request: request[1].model_dump_json(),
-        )
+        self._start_batching(self.options)
 
     def describe(self) -> dict:
         return {"provider": "vllm", "model": self.path, "lora": str(self.options.lora) if self.options.lora else None}
@@ -94,7 +86,7 @@ class VLLMModel:
                 self._lora_request = LoRARequest("codesteer", 1, str(self.options.lora))
             self._llm = LLM(**kwargs)
 
-    def _generate_batch(self, batch: Sequence[_Request]) -> list[Completion]:
+    def _generate_batch(self, batch: Sequence[LocalRequest]) -> list[Completion]:
         from vllm import SamplingParams
 
         self._ensure_loaded()
@@ -118,11 +110,6 @@ class VLLMModel:
             )
             for out in outputs
         ]
-
-    async def generate(self, messages: Sequence[ChatMessage], settings: GenerateSettings | None = None) -> Completion:
-        check_model_request_allowed(self.name)
-        conversation = [m.model_dump() for m in as_messages(messages)]
-        return await self.batcher.submit((conversation, settings or GenerateSettings()))
 
     async def aclose(self) -> None:
         self._llm = None

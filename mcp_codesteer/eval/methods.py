@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checkers import extract_python as extract_code
+from guide.prompts import ANSWER_FORMAT
+from guide.text import cap_text
 from guide.chat import ChatMessage as Message
 from guide.chat import ChatModel, GenerateSettings, Usage
 from .records import METHODS, ModelEvent, ToolEvent
 from .tools import ToolCaller, ToolCallError
 
-ANSWER_FORMAT = "Give the final answer at the end in the form <<<answer>>>."
 
 TEXT_INSTRUCTION = (
     "Solve this by reasoning step by step in text. Do not write or use any code. " + ANSWER_FORMAT
@@ -121,10 +122,6 @@ class MethodContext:
         return await self.tool("run_code", {"code": code, "timeout_s": self.code_timeout_s})
 
 
-def _cap(text: str, limit: int = FEEDBACK_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit // 2] + "\n...[cut]...\n" + text[-limit // 2 :]
-
-
 def describe_execution(result: dict[str, Any]) -> str:
     """A run_code result in words for the model (code_feedback's feedback)."""
     parts = []
@@ -134,9 +131,9 @@ def describe_execution(result: dict[str, Any]) -> str:
         parts.append(f"The run failed with exit code {result.get('exit_code')}.")
     stdout, stderr = result.get("stdout") or "", result.get("stderr") or ""
     if stdout.strip():
-        parts.append("It printed:\n" + _cap(stdout))
+        parts.append("It printed:\n" + cap_text(stdout, FEEDBACK_CHARS))
     if stderr.strip():
-        parts.append("Errors:\n" + _cap(stderr))
+        parts.append("Errors:\n" + cap_text(stderr, FEEDBACK_CHARS))
     if not stdout.strip() and not stderr.strip():
         parts.append("It printed nothing.")
     return "\n".join(parts)

@@ -5,10 +5,7 @@ server in process as a ToolCaller."""
 
 from __future__ import annotations
 
-import json
 import re
-import threading
-import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
