@@ -78,6 +78,12 @@ def server_command(spec: ServerSpec, data_dir: Path) -> list[str]:
     ]
 
 
+HTTP_TIMEOUT_S = 30.0
+"""Connect, write and pool timeout of the client's requests to a --server-url server."""
+HTTP_STREAM_READ_TIMEOUT_S = 300.0
+"""How long a response stream from the server may stay silent."""
+
+
 @asynccontextmanager
 async def connect_server(
     spec: ServerSpec,
@@ -99,10 +105,14 @@ async def connect_server(
     async with AsyncExitStack() as stack:
         transport: Any
         if spec.url and token:
+            import httpx2  # the SDK's HTTP client; its docs ask for one of these to carry headers
             from mcp.client.streamable_http import streamable_http_client
-            from mcp.shared._httpx_utils import create_mcp_http_client
 
-            http = await stack.enter_async_context(create_mcp_http_client(headers={"Authorization": f"Bearer {token}"}))
+            http = await stack.enter_async_context(httpx2.AsyncClient(
+                headers={"Authorization": f"Bearer {token}"},
+                # the SDK's own defaults: a response stream may stay open for minutes
+                timeout=httpx2.Timeout(HTTP_TIMEOUT_S, read=HTTP_STREAM_READ_TIMEOUT_S),
+            ))
             transport = streamable_http_client(spec.url, http_client=http)
         elif spec.url:
             transport = spec.url

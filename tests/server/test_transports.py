@@ -123,3 +123,12 @@ def test_serve_with_a_backend_that_cannot_start_says_why_and_exits_2(tmp_path):
     assert out.returncode == 2
     assert "cannot start: unknown guide 'no-such-guide'" in out.stderr
     assert "Traceback" not in out.stderr and out.stdout == ""
+
+
+async def test_the_eval_client_reaches_a_token_guarded_http_server_with_its_token(http_server, tmp_path):
+    from mcp_codesteer.eval.records import ServerSpec
+    from mcp_codesteer.eval.tools import connect_server
+
+    async with connect_server(ServerSpec(url=http_server), data_dir=tmp_path, token="test-token-123") as tools:
+        result = await tools.call("check_symbolic", {"code": "print(max(range(10)))"})
+    assert result["verdict"]
