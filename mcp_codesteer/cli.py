@@ -3,6 +3,11 @@
 Each sub-command lives in its own module exposing ``configure(parser)`` and
 ``run(args) -> int``; only the chosen one is imported, so ``serve`` starts without
 loading the evaluation client, the docker SDK or torch.
+
+Where the modules live: a package's own command in ``<package>/command.py`` (guide,
+sandbox, eval), the server's in ``mcp_codesteer/commands/<name>.py``. Two keep older
+names (``symbench/cli.py``, ``eval/report_command.py``) while other work on them is in
+flight; the table below is the one place that maps a command to its module.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from sandbox import ExecResult, Sandbox, create_sandbox
 from symbench.extract import answer_or_last_line, extract_answer
 
 from .settings import Settings
-from .store import SessionExpired, SessionNotFound, SessionStore
+from .store import SessionExpired, SessionNotFound, TrajectoryStore
 from .tool_types import CheckAnswerResult, SteerResult, SymbolicSummary
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ class InputError(ValueError):
 class CodeSteer:
     def __init__(self, settings: Settings, *, guide: Guide | None = None, sandbox: Sandbox | None = None) -> None:
         self.settings = settings
-        self.store = SessionStore(settings.store_path, settings.session_ttl_s)
+        self.store = TrajectoryStore(settings.store_path, settings.session_ttl_s)
         self.guide: Guide | None = guide
         self.sandbox: Sandbox | None = sandbox
         self.warnings: list[str] = []

@@ -1,4 +1,9 @@
-"""The session store: trajectories in SQLite, so a session outlives a server restart.
+"""The trajectory store: steering sessions in SQLite, so a session outlives a server restart.
+
+"Session" means three things in this project, kept apart by their names: a *steering
+session* (a ``session_id`` of ``steer_next``: one trajectory, stored here), a *run_code
+session* (``sandbox.docker.sessions``: a container that keeps its files between runs) and
+the *MCP session* (the SDK's connection state, which this project never stores).
 
 One row per session holds its trajectory as JSON; every round rewrites the row inside
 a transaction, so a crash leaves the last complete round. Sessions untouched for
@@ -36,7 +41,9 @@ class SessionExpired(KeyError):
     """The session existed but was idle past the store's time to live."""
 
 
-class SessionStore:
+class TrajectoryStore:
+    """Steering sessions by id: their trajectories, with a time to live."""
+
     def __init__(self, path: Path, ttl_s: float) -> None:
         self.path = Path(path)
         self.ttl_s = ttl_s

@@ -42,10 +42,10 @@ async def test_a_session_expires_after_its_time_to_live(tmp_path, monkeypatch):
 
 
 async def test_purging_removes_only_expired_sessions(tmp_path, monkeypatch):
-    from mcp_codesteer.store import SessionStore
+    from mcp_codesteer.store import TrajectoryStore
     from guide.types import Trajectory
 
-    store = SessionStore(tmp_path / "s.sqlite3", ttl_s=100)
+    store = TrajectoryStore(tmp_path / "s.sqlite3", ttl_s=100)
     await store.open()
     await store.save(Trajectory(session_id="old", question="q1"))
     real_time = time.time
