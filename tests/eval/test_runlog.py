@@ -3,6 +3,7 @@ import json
 import pytest
 from eval_factories import make_header, make_record
 
+from mcp_codesteer.eval.records import SampleRecord
 from mcp_codesteer.eval.runlog import HEADER_FILE, SAMPLES_FILE, RunLog, RunLogError, read_records, read_run
 
 
@@ -78,3 +79,12 @@ def test_a_run_written_by_a_newer_format_is_refused(tmp_path):
 def test_a_folder_without_a_header_is_not_a_run(tmp_path):
     with pytest.raises(RunLogError, match="not a run directory"):
         read_run(tmp_path)
+
+
+def test_a_record_written_before_the_chat_layer_with_null_usage_reads_as_zero_tokens():
+    old = json.loads(make_record().model_dump_json())
+    old["usage"] = {"input_tokens": None, "output_tokens": None}
+    old["events"][0]["usage"] = {"input_tokens": None, "output_tokens": 3}
+    record = SampleRecord.model_validate(old)
+    assert (record.usage.input_tokens, record.usage.output_tokens) == (0, 0)
+    assert (record.events[0].usage.input_tokens, record.events[0].usage.output_tokens) == (0, 3)
