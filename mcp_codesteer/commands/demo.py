@@ -1,16 +1,20 @@
 """``mcp-codesteer demo``: one steering session through the real server, with a scripted TaskLLM.
 
-The TaskLLM here replays three answers a careless model might give to a Game 24
+By default the TaskLLM replays three answers a careless model might give to a Game 24
 question (a guess in text, a hand-made answer printed by code, then a real search), so
-a newcomer sees the guide steer without any model or API key. The server, its sandbox,
-both checkers and the SymBench constraint check are the real ones.
+a newcomer sees the guide steer without any model or API key; ``--task-llm`` puts any
+model string in its place (``ollama:qwen2.5:7b``, ``openai:gpt-4o``, ...). The server,
+its sandbox, both checkers and the SymBench constraint check are the real ones.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from pathlib import Path
+
+from guide.chat import MODEL_SPEC_HELP
 
 DEMO_SEARCH = '''```python
 from fractions import Fraction
@@ -45,20 +49,26 @@ print(f"<<<{{answer}}>>>")
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=3, help="which Game 24 instance to solve")
     parser.add_argument("--sandbox", choices=["auto", "docker", "local"], default="auto")
+    parser.add_argument("--task-llm", default=None, help=f"{MODEL_SPEC_HELP} (default: three scripted replies)")
 
 
 def run(args: argparse.Namespace) -> int:
     import anyio
 
-    return anyio.run(_demo, args.seed, args.sandbox)
+    try:
+        return anyio.run(_demo, args.seed, args.sandbox, args.task_llm)
+    except ValueError as exc:  # a malformed --task-llm
+        print(f"mcp-codesteer demo: {exc}", file=sys.stderr)
+        return 2
 
 
-async def _demo(seed: int, sandbox: str) -> int:
+async def _demo(seed: int, sandbox: str, task_llm: str | None) -> int:
     from mcp import Client
     from rich.console import Console
     from rich.panel import Panel
     from rich.text import Text
 
+    from guide.chat import ChatMessage, MockModel, aclose_model, resolve_chat_model
     from symbench import get_task
 
     from ..server import build_server
@@ -66,20 +76,22 @@ async def _demo(seed: int, sandbox: str) -> int:
 
     console = Console()
     sample = get_task("game24").generate(seed)
-    script = [
+    model = resolve_chat_model(task_llm) if task_llm else MockModel([
         "Easy: 6 * 4 = 24. <<<6*4>>>",
         "```python\nprint('<<<(4+4)*3>>>')\n```",
         DEMO_SEARCH.format(numbers=sample.metadata["numbers"]),
-    ]
+    ])
+    conversation: list[ChatMessage] = []
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), sandbox=sandbox)
         async with Client(build_server(settings)) as client:
             result = (await client.call_tool("steer_next", {"question": sample.question, "task": "game24"})).structured_content
             console.print(Panel(f"numbers {sample.metadata['numbers']}, target 24", title="Game 24"))
             console.print(f"[bold]guide[/] -> {result['action']}: {result['rationale']}")
-            for reply in script:
-                if result["done"]:
-                    break
+            while not result["done"]:
+                conversation.append(ChatMessage(role="user", content=result["prompt"]))
+                reply = (await model.generate(conversation)).text
+                conversation.append(ChatMessage(role="assistant", content=reply))
                 console.print(Panel(Text(reply), title=f"TaskLLM, round {result['round'] + 1}", border_style="cyan"))
                 result = (
                     await client.call_tool("steer_next", {"session_id": result["session_id"], "response": reply})
@@ -93,6 +105,7 @@ async def _demo(seed: int, sandbox: str) -> int:
                     console.print(f"[dim]check_answer: {check['verdict']}: {check['reason']}[/]")
                 console.print(f"[bold]guide[/] -> {result['action']}: {result['rationale']}")
             config = await client.read_resource("codesteer://config")
+    await aclose_model(model)
     verdict = get_task("game24").verify(sample, f"<<<{result['final_answer']}>>>", "strict")
     console.print(Panel(f"final answer {result['final_answer']}: {verdict.verdict}", border_style="green"))
     if '"isolated": false' in config.contents[0].text:
