@@ -54,3 +54,19 @@ async def test_a_stop_string_ends_the_reply_and_is_left_out(model):
     cut = await model.generate(CONVERSATION, GenerateSettings(max_tokens=20, stop=[stop]))
     assert cut.text == full[: full.index(stop)]
     assert cut.finish_reason == "stop"
+
+
+async def test_a_peft_lora_adapter_directory_loads_on_its_base_model(tmp_path):
+    """What training writes and `--guide hf:ADAPTER` serves: the adapter names its base model."""
+    pytest.importorskip("peft", reason="LoRA adapters need peft: pip install 'mcp-codesteer[train]'")
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    base = build_tiny_model(tmp_path / "base")
+    adapted = get_peft_model(AutoModelForCausalLM.from_pretrained(base), LoraConfig(r=4, target_modules=["q_proj", "v_proj"]))
+    adapted.save_pretrained(tmp_path / "adapter")
+    AutoTokenizer.from_pretrained(base).save_pretrained(tmp_path / "adapter")
+    model = resolve_chat_model(f"hf:{tmp_path / 'adapter'}", ModelOptions(batch_window_s=0))
+    done = await model.generate(CONVERSATION, GenerateSettings(max_tokens=3))
+    assert done.usage.output_tokens >= 1
+    assert getattr(model._model, "peft_config", None), "the LoRA adapter was not applied"

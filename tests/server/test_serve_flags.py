@@ -70,3 +70,10 @@ def test_an_unknown_flag_is_a_usage_error():
     with pytest.raises(SystemExit) as info:
         _parser().parse_args(["--no-such-flag", "1"])
     assert info.value.code == 2
+
+
+def test_the_public_view_of_the_settings_holds_no_guide_api_key():
+    settings = Settings(guide_model={"api_key": "sk-secret-guide"}, auth_token="tok-secret")
+    view = str(settings.public_view())
+    assert "sk-secret-guide" not in view and "tok-secret" not in view
+    assert settings.public_view()["guide_model"]["timeout_s"] == 60.0
