@@ -1,6 +1,25 @@
-"""The guide: decides, round by round, whether the TaskLLM answers in code or text, refines, or stops."""
+"""The guide: decides, round by round, whether the TaskLLM answers in code or text, refines, or stops.
 
-from .registry import create_guide
+Its chat models live in the subpackage :mod:`guide.chat`, the one model layer of the project.
+"""
+
+from .model_guide import GUIDE_MAX_TOKENS, ModelGuide
+from .prompts import ANSWER_FORMAT
+from .registry import GUIDE_SPEC_HELP, GuideModelOptions, create_guide
+from .text import cap_text
 from .types import Action, Guidance, Guide, Round, Trajectory
 
-__all__ = ["Action", "Guidance", "Guide", "Round", "Trajectory", "create_guide"]
+__all__ = [
+    "ANSWER_FORMAT",
+    "GUIDE_MAX_TOKENS",
+    "GUIDE_SPEC_HELP",
+    "Action",
+    "Guidance",
+    "Guide",
+    "GuideModelOptions",
+    "ModelGuide",
+    "Round",
+    "Trajectory",
+    "cap_text",
+    "create_guide",
+]

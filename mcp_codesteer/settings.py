@@ -9,8 +9,7 @@ from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from guide.model_guide import GUIDE_MAX_TOKENS
-from guide.registry import GUIDE_SPEC_HELP, GuideModelOptions
+from guide import GUIDE_MAX_TOKENS, GUIDE_SPEC_HELP, GuideModelOptions
 from sandbox.types import DockerOptions, SandboxLimits
 
 ENV_PREFIX = "CODESTEER_"

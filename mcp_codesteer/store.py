@@ -19,7 +19,7 @@ from pathlib import Path
 
 import anyio
 
-from guide.types import Trajectory
+from guide import Trajectory
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (

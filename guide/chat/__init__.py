@@ -16,11 +16,21 @@ from .guard import (
     model_requests_forbidden,
     set_model_requests_forbidden,
 )
-from .http_retry import ProviderError, RetryPolicy, TransientProviderError
-from .options import ModelOptions
+from .options import ModelOptions, RetryPolicy
 from .registry import MODEL_SPEC_FORMS, MODEL_SPEC_HELP, PROVIDERS, Provider, register, resolve_chat_model
 from .testing import FunctionModel, MockModel
-from .types import ChatMessage, ChatModel, Completion, GenerateSettings, ModelError, Usage, aclose_model, as_messages
+from .types import (
+    ChatMessage,
+    ChatModel,
+    Completion,
+    GenerateSettings,
+    ModelError,
+    ProviderError,
+    TransientProviderError,
+    Usage,
+    aclose_model,
+    as_messages,
+)
 
 __all__ = [
     "MODEL_SPEC_FORMS",

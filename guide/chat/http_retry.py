@@ -1,5 +1,8 @@
 """Calling a model API over HTTP: which failures are worth a retry, and retrying them.
 
+The errors (:class:`ProviderError`, :class:`TransientProviderError`) and the policy
+(:class:`RetryPolicy`) are defined without httpx, so importing ``guide.chat`` stays cheap.
+
 One policy for every chat-model provider that talks HTTP (:mod:`guide.chat.openai`,
 :mod:`guide.chat.anthropic` and the named OpenAI-compatible servers), whoever calls
 them: the guide, the eval client's TaskLLM, training.
@@ -22,9 +25,11 @@ from typing import Any, TypeVar
 
 import anyio
 import httpx
-from pydantic import BaseModel, Field
 
-from .types import ModelError
+from .options import RetryPolicy
+from .types import ProviderError, TransientProviderError
+
+__all__ = ["ProviderError", "RetryPolicy", "TransientProviderError", "post_json", "with_retries"]
 
 log = logging.getLogger(__name__)
 
@@ -33,26 +38,6 @@ Sleep = Callable[[float], Awaitable[None]]
 
 # 408 timeout, 409 conflict (some gateways), 425 too early, 429 rate limit, 5xx, 529 overloaded
 RETRYABLE_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
-
-
-class ProviderError(ModelError):
-    """A call that cannot succeed as sent (or failed after every retry)."""
-
-
-class TransientProviderError(ProviderError):
-    """A call worth retrying: rate limit, overload, 5xx, connection trouble."""
-
-    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after_s = retry_after_s
-
-
-class RetryPolicy(BaseModel):
-    """How often, and how patiently, a transiently failed call is tried again."""
-
-    max_retries: int = Field(6, ge=0, description="retries after the first attempt")
-    backoff_initial_s: float = Field(1.0, ge=0, description="first wait before a retry; doubles each time")
-    backoff_max_s: float = Field(60.0, ge=0, description="longest wait between two tries, Retry-After included")
 
 
 def retry_after_s(response: httpx.Response) -> float | None:

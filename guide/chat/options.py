@@ -9,7 +9,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr
 
-from .http_retry import RetryPolicy
+
+class RetryPolicy(BaseModel):
+    """How often, and how patiently, a transiently failed call is tried again."""
+
+    max_retries: int = Field(6, ge=0, description="retries after the first attempt")
+    backoff_initial_s: float = Field(1.0, ge=0, description="first wait before a retry; doubles each time")
+    backoff_max_s: float = Field(60.0, ge=0, description="longest wait between two tries, Retry-After included")
 
 
 class ModelOptions(BaseModel):

@@ -71,6 +71,18 @@ class ModelError(RuntimeError):
     """A model could not produce a reply (unreachable, refused the request, ran out of script)."""
 
 
+class ProviderError(ModelError):
+    """A call that cannot succeed as sent (or failed after every retry)."""
+
+
+class TransientProviderError(ProviderError):
+    """A call worth retrying: rate limit, overload, 5xx, connection trouble."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 def as_messages(messages: Sequence[ChatMessage | dict]) -> list[ChatMessage]:
     """``messages`` as ChatMessage objects (dicts with role and content are accepted)."""
     return [m if isinstance(m, ChatMessage) else ChatMessage.model_validate(m) for m in messages]

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from guide.chat import MODEL_SPEC_HELP
-from guide.registry import GUIDE_SPEC_HELP
+from guide import GUIDE_SPEC_HELP
 
 from .records import GenerationSettings, RunConfig, ServerSpec
 

@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checkers import extract_python as extract_code
-from guide.prompts import ANSWER_FORMAT
-from guide.text import cap_text
+from guide import ANSWER_FORMAT, cap_text
 from guide.chat import ChatMessage as Message
 from guide.chat import ChatModel, GenerateSettings, Usage
 from .records import METHODS, ModelEvent, ToolEvent
