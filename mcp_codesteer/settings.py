@@ -14,6 +14,9 @@ from sandbox.types import DockerOptions, SandboxLimits
 
 ENV_PREFIX = "CODESTEER_"
 
+SandboxName = Literal["auto", "docker", "local"]
+"""``sandbox.sandbox_names()``, as a type the settings and the eval's records validate with."""
+
 
 def _default_data_dir() -> Path:
     return Path(user_data_dir("mcp-codesteer", appauthor=False))
@@ -35,7 +38,7 @@ class Settings(BaseSettings):
         description="how a model-backed guide's provider runs (CODESTEER_GUIDE_MODEL__TIMEOUT_S, __DEVICE, ...)",
     )
     guide_max_tokens: int = Field(GUIDE_MAX_TOKENS, ge=1, description="a guide model's reply is cut at this many tokens")
-    sandbox: Literal["auto", "docker", "local"] = Field("auto", description="where model-written code runs")
+    sandbox: SandboxName = Field("auto", description="where model-written code runs")
     limits: SandboxLimits = Field(default_factory=SandboxLimits)
     docker: DockerOptions = Field(default_factory=DockerOptions)
 

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from guide.chat import MODEL_SPEC_HELP
+from sandbox import sandbox_names
 
 DEMO_SEARCH = '''```python
 from fractions import Fraction
@@ -48,7 +49,7 @@ print(f"<<<{{answer}}>>>")
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=3, help="which Game 24 instance to solve")
-    parser.add_argument("--sandbox", choices=["auto", "docker", "local"], default="auto")
+    parser.add_argument("--sandbox", choices=sandbox_names(), default="auto")
     parser.add_argument("--task-llm", default=None, help=f"{MODEL_SPEC_HELP} (default: three scripted replies)")
 
 

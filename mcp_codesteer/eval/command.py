@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from guide.chat import MODEL_SPEC_HELP
 from guide import GUIDE_SPEC_HELP
+from sandbox import sandbox_names
 
 from .records import GenerationSettings, RunConfig, ServerSpec
 
@@ -51,7 +52,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     server.add_argument("--server-url", default=None, help="a running server (streamable HTTP); default: start `mcp-codesteer serve` over stdio")
     server.add_argument("--server-token", default=None, help="bearer token for --server-url (default: $CODESTEER_AUTH_TOKEN)")
     server.add_argument("--guide", default=_default(ServerSpec, "guide"), help=f"guide of the started server: {GUIDE_SPEC_HELP}")
-    server.add_argument("--sandbox", choices=("auto", "docker", "local"), default=_default(ServerSpec, "sandbox"), help="sandbox of the started server")
+    server.add_argument("--sandbox", choices=sandbox_names(), default=_default(ServerSpec, "sandbox"), help="sandbox of the started server")
     server.add_argument("--max-rounds", type=int, default=_default(ServerSpec, "max_rounds"), help="TaskLLM turns per sample in code_feedback and codesteer")
     server.add_argument("--code-timeout", type=float, default=None, help="run_code timeout (s) for all_code / code_feedback")
     server.add_argument("--no-task-hint", action="store_true",

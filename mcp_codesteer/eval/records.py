@@ -14,6 +14,8 @@ from pydantic import BaseModel, Field
 
 from guide.chat import GenerateSettings, ModelOptions, Usage
 
+from ..settings import SandboxName
+
 FORMAT = "mcp-codesteer-eval"
 FORMAT_VERSION = 1
 
@@ -68,7 +70,7 @@ class ServerSpec(BaseModel):
 
     url: str | None = Field(None, description="a running server's streamable HTTP URL; None: a stdio subprocess")
     guide: str = "rules"
-    sandbox: Literal["auto", "docker", "local"] = "auto"
+    sandbox: SandboxName = "auto"
     max_rounds: int = Field(6, ge=1, le=50, description="TaskLLM turns per sample in the multi-round methods")
     command: list[str] = Field(default_factory=list, description="the stdio server's command line, as run")
 

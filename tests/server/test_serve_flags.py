@@ -77,3 +77,12 @@ def test_the_public_view_of_the_settings_holds_no_guide_api_key():
     view = str(settings.public_view())
     assert "sk-secret-guide" not in view and "tok-secret" not in view
     assert settings.public_view()["guide_model"]["timeout_s"] == 60.0
+
+
+def test_the_sandbox_setting_accepts_exactly_the_sandbox_packages_names():
+    from typing import get_args
+
+    from mcp_codesteer.settings import SandboxName
+    from sandbox import sandbox_names
+
+    assert get_args(SandboxName) == sandbox_names()
