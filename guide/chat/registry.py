@@ -62,6 +62,7 @@ def resolve_chat_model(spec: str, options: ModelOptions | None = None) -> ChatMo
     kind, _, rest = spec.partition(":")
     provider = PROVIDERS.get(kind.lower())
     if provider is None:
-        raise ValueError(f"unknown model {spec!r}: write {MODEL_SPEC_FORMS}")
+        forms = " | ".join(p.form for p in PROVIDERS.values())  # providers registered since import included
+        raise ValueError(f"unknown model {spec!r}: write {forms}")
     module, _, function = provider.factory.partition(":")
     return getattr(importlib.import_module(module), function)(rest, options or ModelOptions())

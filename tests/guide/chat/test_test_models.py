@@ -4,12 +4,15 @@ that forbids real model requests."""
 from __future__ import annotations
 
 import json
+import sys
+import types
 
 import pytest
 
 from guide.chat import (
     MODEL_SPEC_HELP,
     PROVIDERS,
+    Provider,
     ChatMessage,
     ChatModel,
     FunctionModel,
@@ -122,3 +125,13 @@ def test_the_readme_documents_every_registered_provider_with_its_example():
     readme = (Path(__file__).parents[3] / "README.md").read_text()
     for provider in PROVIDERS.values():
         assert f"`{provider.form}`" in readme and provider.example in readme, provider.kind
+
+
+async def test_a_provider_registered_by_a_user_resolves_and_is_named_in_errors(monkeypatch):
+    module = types.ModuleType("echo_provider")
+    module.make = lambda rest, options: FunctionModel(lambda messages, settings: rest + messages[-1].content)
+    monkeypatch.setitem(sys.modules, "echo_provider", module)
+    monkeypatch.setitem(PROVIDERS, "echo", Provider("echo", "echo:PREFIX", "echo:>", "repeats", "echo_provider:make"))
+    assert (await resolve_chat_model("echo:>").generate(_user("hi"))).text == ">hi"
+    with pytest.raises(ValueError, match=r"echo:PREFIX"):
+        resolve_chat_model("nope:x")
