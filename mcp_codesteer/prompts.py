@@ -1,4 +1,7 @@
-"""Texts the server shows to a host model: its instructions and the solve_with_codesteer prompt."""
+"""Texts the server shows to a host model: its instructions, the run_code description and
+the solve_with_codesteer prompt."""
+
+from sandbox.packages import solver_listing
 
 SERVER_INSTRUCTIONS = (
     "CodeSteer steers you between reasoning in text and computing in code on symbolic problems (arithmetic, "
@@ -26,3 +29,17 @@ Do not skip rounds or answer without the loop; do not hard-code answers in code.
 Question:
 {question}
 """
+
+
+def run_code_description(output_chars: int) -> str:
+    """run_code's description: what the sandbox offers and where its output is cut."""
+    return (
+        "Run a Python program in the sandbox (no network, no host files, bounded time, memory and output) and "
+        "return its stdout, stderr, exit code, duration and whether it timed out or was truncated. "
+        f"Importable besides the standard library: {solver_listing()}. "
+        "Matplotlib figures come back as PNG images, whether saved with savefig, shown, or left open "
+        "(named figure-<n>.png). "
+        f"stdout and stderr are each cut to {output_chars} characters (first and last halves kept). "
+        "Each call starts fresh, unless `session` names a persistent session (docker only), which keeps its "
+        "state until it passes the idle or lifetime limit shown in codesteer://config."
+    )

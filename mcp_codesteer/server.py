@@ -20,7 +20,7 @@ from pydantic import Field
 from checkers import analyze_code
 
 from . import __version__
-from .prompts import SOLVE_WITH_CODESTEER, SERVER_INSTRUCTIONS
+from .prompts import SERVER_INSTRUCTIONS, SOLVE_WITH_CODESTEER, run_code_description
 from .settings import Settings
 from .steering import CodeSteer, InputError
 from .tool_types import CheckAnswerResult, CheckSymbolicResult, RunCodeResult, SteerResult
@@ -75,7 +75,10 @@ def build_server(settings: Settings | None = None, *, app: CodeSteer | None = No
         except InputError as exc:
             raise ToolError(str(exc)) from None
 
-    @server.tool(annotations=ToolAnnotations(title="Run Python in the sandbox", open_world_hint=False))
+    @server.tool(
+        description=run_code_description(settings.output_chars),
+        annotations=ToolAnnotations(title="Run Python in the sandbox", open_world_hint=False),
+    )
     async def run_code(
         code: Annotated[str, Field(description="a complete Python 3 program")],
         timeout_s: Annotated[float | None, Field(description="wall-clock limit in seconds (default from settings)")] = None,
@@ -85,11 +88,6 @@ def build_server(settings: Settings | None = None, *, app: CodeSteer | None = No
             Field(description="a name of your choice to keep variables and files across calls (docker sandbox only)"),
         ] = None,
     ) -> Annotated[CallToolResult, RunCodeResult]:
-        """Run a Python program in the sandbox (no network, no host files, bounded time, memory and output) and
-        return its stdout, stderr, exit code, duration and whether it timed out or was truncated. Figures saved
-        as PNG (or left open by matplotlib) come back as images. Each call starts fresh, unless `session` names a
-        persistent session (docker only), which keeps its state until it passes the idle or lifetime limit shown in
-        codesteer://config."""
         try:
             result = await app.run_code(code, timeout_s, stdin, session)
         except InputError as exc:

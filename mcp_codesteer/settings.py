@@ -44,7 +44,13 @@ class Settings(BaseSettings):
 
     # steering
     max_rounds: int = Field(6, ge=1, le=50, description="TaskLLM turns per session (the paper used 6)")
-    feedback_chars: int = Field(2000, ge=200, description="execution output quoted back to the TaskLLM, per stream")
+    feedback_chars: int = Field(2000, ge=200, description="steer_next: execution output quoted back to the TaskLLM, per stream")
+    output_chars: int = Field(
+        8000,
+        ge=200,
+        description="run_code: stdout and stderr are each cut to this many characters for the caller, the first and "
+        "last halves kept (the sandbox itself keeps limits.output_bytes per stream)",
+    )
     max_question_chars: int = Field(50_000, ge=100, description="longest question accepted")
     max_response_chars: int = Field(200_000, ge=100, description="longest TaskLLM response accepted")
 

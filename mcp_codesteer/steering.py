@@ -70,6 +70,7 @@ class CodeSteer:
             self.warnings.extend(sandbox_warnings)
         else:
             await self.sandbox.start()
+            self.warnings.extend(getattr(self.sandbox, "warnings", []))
         for warning in self.warnings:
             log.warning(warning)
 
@@ -258,30 +259,34 @@ class CodeSteer:
             ),
             answer=round_.answer if round_ else None,
             answer_check=round_.answer_check if round_ else None,
-            warnings=list(self.warnings),
         )
 
     # the other tools -----------------------------------------------------------------
     async def run_code(
         self, code: str, timeout_s: float | None = None, stdin: str | None = None, session: str | None = None
     ) -> ExecResult:
-        """Run ``code``; with ``session``, in that persistent session's interpreter (docker only)."""
+        """Run ``code``; with ``session``, in that persistent session's interpreter (docker only).
+
+        stdout and stderr are each cut to ``settings.output_chars`` characters (first and
+        last halves kept, a note saying so), so one run cannot flood the caller's context."""
         sandbox, _ = self._backends()
         code = self.validate_code(code)
         timeout = self.validate_timeout(timeout_s)
         if stdin is not None and len(stdin.encode("utf-8")) > self.settings.limits.max_code_bytes:
             raise InputError(f"stdin is over the limit of {self.settings.limits.max_code_bytes} bytes: send less input")
         if session is None:
-            return await sandbox.run(code, timeout_s=timeout, stdin=stdin)
+            result = await sandbox.run(code, timeout_s=timeout, stdin=stdin)
+            return result.clipped(self.settings.output_chars)
         if not getattr(sandbox, "supports_sessions", False):
             raise InputError(
                 f"persistent sessions need the docker sandbox, and this server runs the {sandbox.name} one: "
                 "leave session out (each run starts fresh), or start the server with --sandbox docker"
             )
         try:
-            return await sandbox.run(code, timeout_s=timeout, stdin=stdin, session=session)  # type: ignore[call-arg]
+            result = await sandbox.run(code, timeout_s=timeout, stdin=stdin, session=session)  # type: ignore[call-arg]
         except ValueError as exc:  # an invalid handle, or no room for another session
             raise InputError(str(exc)) from None
+        return result.clipped(self.settings.output_chars)
 
     async def check_answer(
         self, question: str, answer: str, checker_code: str | None = None, task: str | None = None

@@ -37,7 +37,9 @@ class SteerResult(BaseModel):
     symbolic: SymbolicSummary | None = None
     answer: str | None = Field(None, description="the answer found in the last response")
     answer_check: AnswerCheck | None = None
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(
+        default_factory=list, description="about this step; the server's start-up warnings are in codesteer://config"
+    )
 
 
 class RunCodeResult(BaseModel):

@@ -1,13 +1,15 @@
 """Runs inside the local sandbox before the model's code: limits, then the code, then figures.
 
-Invoked as ``python -I _bootstrap.py MAIN_PY LIMITS_JSON FILES_FD``. Lowering hard
-rlimits cannot be undone without privileges, so the code that follows cannot lift them.
-Figures left open by matplotlib (the Agg backend's ``show`` shows nothing) are saved
-into the work directory, and every PNG there goes back on FILES_FD as one JSON line.
+Invoked as ``python -I _bootstrap.py MAIN_PY LIMITS_JSON FILES_FD MPL_DIR``. Lowering
+hard rlimits cannot be undone without privileges, so the code that follows cannot lift
+them. MPL_DIR holds the image's matplotlib backend (codesteer_mpl), so figures are saved
+and named as in the docker sandbox: on ``show()``, and those left open at the end. Every
+PNG in the work directory goes back on FILES_FD as one JSON line.
 """
 
 import base64
 import json
+import linecache
 import os
 import resource
 import sys
@@ -30,31 +32,44 @@ def _apply_limits(limits):
 
 
 def _save_figures():
-    pyplot = sys.modules.get("matplotlib.pyplot")
-    if pyplot is None:
+    if "matplotlib.pyplot" not in sys.modules:
         return
     try:
-        for number in pyplot.get_fignums():
-            pyplot.figure(number).savefig(f"figure_{number}.png")
+        import codesteer_mpl
+
+        codesteer_mpl.save_open_figures()
     except Exception:  # a broken figure must not hide the program's own result
         traceback.print_exc()
 
 
 def _send_files(fd, max_files, max_bytes):
-    out = []
+    """One JSON line: the PNGs (at most max_files, each at most max_bytes) and notes on those left out."""
+    out, notes, too_big, extra = [], [], [], 0
     try:
-        names = sorted(n for n in os.listdir(".") if n.lower().endswith(".png"))[:max_files]
-        for name in names:
-            if os.path.getsize(name) <= max_bytes:
+        for name in sorted(n for n in os.listdir(".") if n.lower().endswith(".png")):
+            if not os.path.isfile(name) or os.path.islink(name):
+                continue
+            if os.path.getsize(name) > max_bytes:
+                too_big.append(name)
+            elif len(out) >= max_files:
+                extra += 1
+            else:
                 with open(name, "rb") as fh:
                     out.append({"name": name, "data_b64": base64.b64encode(fh.read()).decode()})
-        os.write(fd, (json.dumps(out) + "\n").encode())
+        if too_big:
+            notes.append(
+                f"Figures larger than {max_bytes} bytes were not returned: {', '.join(too_big)}; "
+                "save them at a lower dpi or size."
+            )
+        if extra:
+            notes.append(f"Only the first {max_files} figures are returned; {extra} more were left out.")
+        os.write(fd, (json.dumps({"files": out, "notes": notes}) + "\n").encode())
     except OSError:
         pass
 
 
 def main():
-    main_py, limits_json, files_fd = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    main_py, limits_json, files_fd, mpl_dir = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     limits = json.loads(limits_json)
     with open(main_py, encoding="utf-8") as fh:
         source = fh.read()
@@ -62,6 +77,9 @@ def main():
     _apply_limits(limits)
     sys.argv = ["main.py"]
     sys.path.insert(0, os.getcwd())
+    sys.path.append(mpl_dir)
+    # Tracebacks quote the program's lines, as they would for a file named main.py.
+    linecache.cache["main.py"] = (len(source), None, source.splitlines(True), "main.py")
     namespace = {"__name__": "__main__", "__file__": "main.py", "__builtins__": __builtins__}
     code = 0
     try:

@@ -33,14 +33,18 @@ import anyio
 from anyio.abc import ByteReceiveStream, Process
 
 from .cgroups import CgroupLayout, RunCgroup, detect_layout
+from .packages import INSTALL_HINT, SOLVER_PACKAGES, missing_locally
 from .types import ExecFile, ExecResult, SandboxLimits
 
 _BOOTSTRAP = Path(__file__).with_name("_bootstrap.py")
+# The image's matplotlib backend, shared so figures are saved and named alike on both backends.
+_MPL_BACKEND = Path(__file__).with_name("image") / "runtime" / "codesteer_mpl.py"
+_MPL_DIR_IN_BOX = "/sandbox/mpl"
 _ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
     "HOME": "/work",
     "LANG": "C.UTF-8",
-    "MPLBACKEND": "Agg",
+    "MPLBACKEND": "module://codesteer_mpl",
     "MPLCONFIGDIR": "/tmp",
     "OPENBLAS_NUM_THREADS": "1",
     "OMP_NUM_THREADS": "1",
@@ -76,6 +80,7 @@ class LocalSandbox:
         self._started = False
         self._slots = anyio.Semaphore(concurrency or max(2, (os.cpu_count() or 1) * 2))
         self.warnings: list[str] = []
+        self._missing: list[str] = []
 
     @property
     def isolated(self) -> bool:
@@ -90,6 +95,11 @@ class LocalSandbox:
                 "bubblewrap (bwrap) is not installed: model-written code runs UNISOLATED on this host, with "
                 "rlimits and a scrubbed environment only. Install it (Debian/Ubuntu: apt-get install bubblewrap) "
                 "or use the docker sandbox."
+            )
+        self._missing = await anyio.to_thread.run_sync(missing_locally)
+        if self._missing:
+            self.warnings.append(
+                f"the local sandbox lacks {', '.join(self._missing)}, which the steering prompts name: {INSTALL_HINT}"
             )
         self._cgroups = await anyio.to_thread.run_sync(detect_layout)
         if self._cgroups is None:
@@ -109,13 +119,14 @@ class LocalSandbox:
             "interpreter": self._python,
             "cgroups": self._cgroups.describe() if self._cgroups else None,
             "limits": self.limits.model_dump(),
+            "packages": {"offered": list(SOLVER_PACKAGES.values()), "missing": self._missing},
             "warnings": self.warnings,
         }
 
     def _command(self, workdir: Path, main_py: Path, files_fd: int, limits_json: str) -> list[str]:
-        boot = ["-I", "/sandbox/boot.py", "/sandbox/main.py", limits_json, str(files_fd)]
+        boot = ["-I", "/sandbox/boot.py", "/sandbox/main.py", limits_json, str(files_fd), _MPL_DIR_IN_BOX]
         if self._bwrap is None:
-            return [self._python, "-I", str(_BOOTSTRAP), str(main_py), limits_json, str(files_fd)]
+            return [self._python, "-I", str(_BOOTSTRAP), str(main_py), limits_json, str(files_fd), str(_MPL_BACKEND.parent)]
         cmd = [
             self._bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--uid", "65534", "--gid", "65534", "--hostname", "sandbox",
@@ -140,6 +151,7 @@ class LocalSandbox:
         cmd += [
             "--ro-bind", str(_BOOTSTRAP), "/sandbox/boot.py",
             "--ro-bind", str(main_py), "/sandbox/main.py",
+            "--ro-bind", str(_MPL_BACKEND), f"{_MPL_DIR_IN_BOX}/codesteer_mpl.py",
             "--chdir", "/work", "--clearenv",
         ]  # fmt: skip
         for key, value in _ENV.items():
@@ -151,8 +163,9 @@ class LocalSandbox:
 
         At the wall-clock limit (``timeout_s``, default ``limits.timeout_s``, at most
         ``limits.max_timeout_s``) the whole process group is killed and ``timed_out`` set.
-        Output past ``limits.output_bytes`` per stream is read and dropped (``truncated``);
-        past FLOOD_FACTOR times that, the run is killed early.
+        Output past ``limits.output_bytes`` per stream is read and its middle dropped (the
+        first and last halves kept, ``truncated``); past FLOOD_FACTOR times that, the run
+        is killed early.
         """
         if not self._started:
             await self.start()
@@ -255,9 +268,11 @@ class LocalSandbox:
         for name, stream in (("stdout", out), ("stderr", err)):
             if stream.truncated:
                 notes.append(
-                    f"{name} was cut at {self.limits.output_bytes} bytes ({stream.total - stream.cap} more dropped): "
-                    "print less, e.g. only the answer."
+                    f"{name} was cut to its first and last {self.limits.output_bytes // 2} bytes "
+                    f"({stream.total - stream.cap} dropped in between): print less, e.g. only the answer."
                 )
+        files, file_notes = _parse_files(bytes(files_raw), self.limits.max_files)
+        notes.extend(file_notes)
         return ExecResult(
             stdout=out.text(),
             stderr=err.text(),
@@ -268,7 +283,7 @@ class LocalSandbox:
             backend=self.name,
             isolated=self.isolated,
             notes=notes,
-            files=_parse_files(bytes(files_raw), self.limits.max_files),
+            files=files,
         )
 
     def _files_cap(self) -> int:
@@ -317,25 +332,41 @@ class LocalSandbox:
 
 
 class _Capped:
-    """Keeps the first ``cap`` bytes of a stream and counts the rest."""
+    """Keeps the first and the last ``cap // 2`` bytes of a stream and counts the rest:
+    an error at the end of a long output is what a model most needs to see."""
 
     def __init__(self, cap: int) -> None:
         self.cap = cap
-        self.buf = bytearray()
+        self.head = bytearray()
+        self.tail = bytearray()
         self.total = 0
 
     def add(self, chunk: bytes) -> None:
+        was_truncated = self.truncated
         self.total += len(chunk)
-        room = self.cap - len(self.buf)
-        if room > 0:
-            self.buf += chunk[:room]
+        if not self.truncated:
+            self.head += chunk
+            return
+        if not was_truncated:  # the first overflow: the head's second half starts the tail
+            joined = self.head + chunk
+            self.head, self.tail = joined[: self.cap // 2], joined[self.cap // 2 :]
+        else:
+            self.tail += chunk
+        del self.tail[: max(0, len(self.tail) - (self.cap - self.cap // 2))]
 
     @property
     def truncated(self) -> bool:
         return self.total > self.cap
 
     def text(self) -> str:
-        return self.buf.decode("utf-8", errors="replace")
+        if not self.truncated:
+            return self.head.decode("utf-8", errors="replace")
+        cut = self.total - len(self.head) - len(self.tail)
+        return (
+            self.head.decode("utf-8", errors="replace")
+            + f"\n... [{cut} bytes cut] ...\n"
+            + self.tail.decode("utf-8", errors="replace")
+        )
 
 
 async def _drain(stream: ByteReceiveStream | None, sink: _Capped, on_chunk) -> None:
@@ -373,16 +404,19 @@ def _kill_group(proc: Process) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _parse_files(raw: bytes, max_files: int) -> list[ExecFile]:
+def _parse_files(raw: bytes, max_files: int) -> tuple[list[ExecFile], list[str]]:
+    """The figures and the notes on those left out, from the bootstrap's one JSON line.
+    The line was written after the model's code ran, so it is validated, never trusted."""
     line = raw.split(b"\n", 1)[0]
     if not line:
-        return []
+        return [], []
     try:
-        items = json.loads(line)
+        sent = json.loads(line)
         files = []
-        for item in items[:max_files]:
+        for item in sent["files"][:max_files]:
             base64.b64decode(item["data_b64"], validate=True)
             files.append(ExecFile(name=os.path.basename(str(item["name"])), mime_type="image/png", data_b64=item["data_b64"]))
-        return files
-    except (ValueError, KeyError, TypeError):
-        return []
+        notes = [str(n)[:500] for n in sent.get("notes", [])[:4]]
+        return files, notes
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return [], []

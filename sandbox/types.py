@@ -54,6 +54,25 @@ class ExecResult(BaseModel):
     def ok(self) -> bool:
         return self.exit_code == 0 and not self.timed_out
 
+    def clipped(self, max_chars: int) -> "ExecResult":
+        """A copy whose stdout and stderr are each at most about ``max_chars`` characters:
+        past that the middle is cut (the first and last halves kept), ``truncated`` is set
+        and a note says so."""
+        cut = {name: getattr(self, name) for name in ("stdout", "stderr") if len(getattr(self, name)) > max_chars}
+        if not cut:
+            return self
+        notes = [
+            f"{name} was {len(text)} characters; only its first and last {max_chars // 2} are shown: print less."
+            for name, text in cut.items()
+        ]
+        return self.model_copy(
+            update={
+                **{name: _cap(text, max_chars) for name, text in cut.items()},
+                "truncated": True,
+                "notes": [*self.notes, *notes],
+            }
+        )
+
     def summary(self, max_chars: int = 2000) -> str:
         """A short account of the run for a prompt: outcome, then capped output."""
         parts: list[str] = []

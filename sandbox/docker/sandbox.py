@@ -7,6 +7,7 @@ import time
 
 import anyio
 
+from ..packages import SOLVER_PACKAGES
 from ..types import DockerOptions, ExecResult, SandboxLimits
 from .availability import image_of, unavailable_reason_sync
 from .cleanup import remove_instance, remove_orphans
@@ -220,6 +221,8 @@ class DockerSandbox:
             "daemon": docker_host(),
             "image": image_of(self.options),
             "runtime": self.options.runtime or "daemon default (runc)",
+            # the image build imports every one of them (sandbox/image/Dockerfile)
+            "packages": {"offered": list(SOLVER_PACKAGES.values()), "missing": []},
             "pool_size": self.options.pool_size,
             "pool_ready": self._pool.ready_count if self._pool else 0,
             "sessions": self._sessions.describe() if self._sessions else {},

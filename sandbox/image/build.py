@@ -13,6 +13,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
@@ -111,6 +112,14 @@ def _online_base(client, log: Callable[[str], None]) -> str | None:
     return tag
 
 
+def _pip_python() -> str:
+    """An interpreter with pip, for the one package rootfs.sh takes from PyPI (a uv-made
+    venv has no pip; the system's python3 then serves)."""
+    import importlib.util
+
+    return sys.executable if importlib.util.find_spec("pip") is not None else "python3"
+
+
 def _offline_base(client, log: Callable[[str], None]) -> str:
     """The debootstrap base image's tag, building and importing it when missing."""
     tag = f"{IMAGE_REPO}-base:debian-{_hash_files([IMAGE_DIR / 'rootfs.sh'])[:12]}"
@@ -125,7 +134,11 @@ def _offline_base(client, log: Callable[[str], None]) -> str:
     with tempfile.TemporaryDirectory(prefix="codesteer-rootfs-", dir=os.environ.get("TMPDIR", "/var/tmp")) as tmp:
         tar = Path(tmp) / "rootfs.tar"
         log("building a Debian root filesystem with debootstrap (a few minutes)")
-        subprocess.run(["sh", str(IMAGE_DIR / "rootfs.sh"), str(Path(tmp) / "root"), str(tar)], check=True)
+        subprocess.run(
+            ["sh", str(IMAGE_DIR / "rootfs.sh"), str(Path(tmp) / "root"), str(tar)],
+            check=True,
+            env={**os.environ, "CODESTEER_PIP_PYTHON": _pip_python()},
+        )
         log(f"importing the root filesystem as {tag}")
         repo, _, name = tag.partition(":")
         client.api.import_image(src=str(tar), repository=repo, tag=name)

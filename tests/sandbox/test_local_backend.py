@@ -14,12 +14,14 @@ needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewr
 
 
 @needs_bwrap
-async def test_output_past_the_cap_is_dropped_and_flagged():
+async def test_output_past_the_cap_keeps_its_head_and_tail_and_is_flagged():
     box = LocalSandbox(SandboxLimits(output_bytes=1024))
-    result = await box.run("print('y' * 5000)")
+    result = await box.run("print('head' + 'y' * 5000 + 'tail')")
     assert result.truncated and result.exit_code == 0
-    assert result.stdout == "y" * 1024
-    assert any("stdout was cut at 1024 bytes" in n for n in result.notes)
+    head, marker, tail = result.stdout.partition("\n... [")
+    assert head == "head" + "y" * 508 and tail.endswith("y" * 507 + "tail\n")
+    assert marker and "bytes cut] ...\n" in tail
+    assert any("stdout was cut to its first and last 512 bytes" in n for n in result.notes)
 
 
 @needs_bwrap

@@ -26,8 +26,9 @@ def mode(request) -> str:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path)
+def settings(tmp_path: Path, request) -> Settings:
+    """Overrides come from indirect parametrisation: ``parametrize("settings", [{...}], indirect=True)``."""
+    return make_settings(tmp_path, **getattr(request, "param", {}))
 
 
 @pytest.fixture

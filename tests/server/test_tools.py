@@ -70,9 +70,48 @@ async def test_run_code_returns_a_matplotlib_figure_as_image_content(client):
     code = "import matplotlib.pyplot as plt\nplt.plot([1, 4, 9])\nplt.show()\nprint('plotted')"
     result = await client.call_tool("run_code", {"code": code, "timeout_s": 60})
     images = [c for c in result.content if c.type == "image"]
-    assert result.structured_content["files"] == ["figure_1.png"]
+    assert result.structured_content["files"] == ["figure-1.png"]
     assert len(images) == 1 and images[0].mime_type == "image/png"
     assert base64.b64decode(images[0].data).startswith(b"\x89PNG")
+
+
+async def test_run_code_returns_a_figure_left_open_and_does_not_duplicate_a_saved_one(client):
+    code = (
+        "import matplotlib.pyplot as plt\n"
+        "plt.plot([1, 2, 3])\n"  # figure 1: left open
+        "plt.figure()\n"
+        "plt.bar([1, 2], [3, 4])\n"
+        "plt.savefig('bars.png')\n"  # figure 2: saved by the program, and left open too
+    )
+    result = await client.call_tool("run_code", {"code": code, "timeout_s": 60})
+    assert result.structured_content["files"] == ["bars.png", "figure-1.png"]
+    assert len([c for c in result.content if c.type == "image"]) == 2
+
+
+async def test_run_code_tracebacks_quote_the_failing_source_line(client):
+    code = "def half(x):\n    return x / 0\n\nhalf(4)\n"
+    data = (await client.call_tool("run_code", {"code": code})).structured_content
+    assert data["exit_code"] == 1
+    assert 'File "main.py", line 2, in half' in data["stderr"]
+    assert "return x / 0" in data["stderr"] and "ZeroDivisionError" in data["stderr"]
+
+
+@pytest.mark.parametrize("settings", [{"output_chars": 1000}], indirect=True)
+async def test_run_code_cuts_long_output_for_the_caller_keeping_head_and_tail(client):
+    code = "print('START' + 'x' * 5000 + 'END')"
+    data = (await client.call_tool("run_code", {"code": code})).structured_content
+    assert data["truncated"]
+    assert data["stdout"].startswith("START") and data["stdout"].rstrip().endswith("END")
+    assert len(data["stdout"]) < 1200
+    assert any("first and last 500" in n for n in data["notes"])
+
+
+async def test_the_run_code_description_names_the_solver_packages_and_the_output_cap(client):
+    tools = {t.name: t for t in (await client.list_tools()).tools}
+    description = tools["run_code"].description
+    for package in ("numpy", "sympy", "scipy", "networkx", "z3", "python-constraint", "matplotlib"):
+        assert package in description
+    assert "8000 characters" in description and "left open" in description
 
 
 async def test_check_symbolic_scores_brute_force_above_a_printed_literal(client):
@@ -179,3 +218,18 @@ async def test_check_answer_with_a_task_that_cannot_read_the_question_is_unverif
         )
     ).structured_content
     assert data["verdict"] == "unverified" and "could not read this question" in data["reason"]
+
+
+async def test_start_up_warnings_reach_codesteer_config_but_not_every_steer_result(settings):
+    from mcp import Client
+
+    from mcp_codesteer.server import build_server
+    from mcp_codesteer.steering import CodeSteer
+    from sandbox.local import LocalSandbox
+
+    app = CodeSteer(settings, sandbox=LocalSandbox(use_bwrap=False))
+    async with Client(build_server(settings, app=app)) as client:
+        opened = (await client.call_tool("steer_next", {"question": "What is 6 * 7?"})).structured_content
+        config = json.loads((await client.read_resource("codesteer://config")).contents[0].text)
+    assert any("UNISOLATED" in w for w in config["warnings"])
+    assert opened["warnings"] == []

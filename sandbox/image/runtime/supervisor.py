@@ -101,6 +101,18 @@ def _execute(code: str, namespace: dict) -> int:
     return 0
 
 
+def _save_open_figures() -> None:
+    """Figures the program left open come back like shown ones (see codesteer_mpl)."""
+    if "matplotlib.pyplot" not in sys.modules:
+        return
+    try:
+        import codesteer_mpl
+
+        codesteer_mpl.save_open_figures()
+    except Exception:  # a broken figure must not hide the program's own result
+        traceback.print_exc()
+
+
 def kernel(req_fd: int, ctrl_fd: int, out_fd: int, err_fd: int) -> None:
     """Executes each request's code; reports its exit code on ctrl_fd. Never returns."""
     # The OOM killer must pick the program, not the supervisor (raising is unprivileged).
@@ -131,6 +143,7 @@ def kernel(req_fd: int, ctrl_fd: int, out_fd: int, err_fd: int) -> None:
         if not request.get("keep"):
             os.close(req_fd)
         code = _execute(request["code"], namespace)
+        _save_open_figures()
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
