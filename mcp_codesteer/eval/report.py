@@ -7,6 +7,10 @@ The row is the paper's 13 methods (paper_table1.csv) plus every method and run i
 report, so the best is never below what we measured and the score stays within 0-100.
 Where the table has no row for a task (or is not found), the row is this report's
 methods alone.
+
+Every success rate carries a 95% interval, and every pair of methods run on the same
+samples (within a run, and the same method across runs) gets its paired difference
+with a 95% interval (see stats.py for how each is computed).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from symbench.scoring import normalised_scores
 from .methods import METHOD_TITLES
 from .records import METHODS, RunHeader, SampleRecord
 from .runlog import read_run
+from .stats import PairedDifference, mean_interval, paired_difference
 
 REPORT_MD = "report.md"
 REPORT_CSV = "report.csv"
@@ -54,6 +59,8 @@ class Cell:
     wall_s: float
     rounds: float
     normalised: float | None = None
+    ci_low: float = 0.0  # 95% interval of success_pct, in percent
+    ci_high: float = 100.0
 
     @property
     def column(self) -> str:
@@ -74,6 +81,17 @@ class MethodSummary:
     rounds: float
     errors: int
     timeouts: int
+    ci_low: float = 0.0  # 95% interval of the pooled samples' mean score, in percent
+    ci_high: float = 100.0
+
+
+@dataclass
+class Paired:
+    """Column A minus column B on the samples (task, sample id) both hold, in points."""
+
+    a: tuple[str, str]  # (run, method)
+    b: tuple[str, str]
+    diff: PairedDifference
 
 
 @dataclass
@@ -84,6 +102,7 @@ class Report:
     paper_source: str | None = None
     columns: list[tuple[str, str]] = field(default_factory=list)  # (run, method) in display order
     tasks: list[str] = field(default_factory=list)
+    paired: list[Paired] = field(default_factory=list)
 
     @property
     def multi_run(self) -> bool:
@@ -193,6 +212,7 @@ def build_report(runs: list[RunData], *, paper_data_dir: Path | None = None) -> 
 
     cells: list[Cell] = []
     for (run, task, method), recs in groups.items():
+        low, high = mean_interval([r.score.value for r in recs], seed_text=f"{run}/{task}/{method}")
         cells.append(Cell(
             run=run, task=task, method=method, n=len(recs),
             success_pct=100.0 * _mean([r.score.value for r in recs]),
@@ -203,6 +223,7 @@ def build_report(runs: list[RunData], *, paper_data_dir: Path | None = None) -> 
             output_tokens=_mean_or_none([r.usage.output_tokens for r in recs]),
             wall_s=_mean([r.wall_s for r in recs]),
             rounds=_mean([float(r.rounds) for r in recs]),
+            ci_low=100.0 * low, ci_high=100.0 * high,
         ))
 
     data_dirs = [paper_data_dir] + [Path(r.header.config.data_dir) for r in runs if r.header.config.data_dir]
@@ -225,22 +246,49 @@ def build_report(runs: list[RunData], *, paper_data_dir: Path | None = None) -> 
             continue
         recs = [r for c in mine for r in groups[(run, c.task, method)]]
         normals = [c.normalised for c in mine if c.normalised is not None]
-        ins = [r.usage.input_tokens for r in recs if r.usage.input_tokens is not None]
-        outs = [r.usage.output_tokens for r in recs if r.usage.output_tokens is not None]
+        low, high = mean_interval([r.score.value for r in recs], seed_text=f"{run}/{method}")
         summaries.append(MethodSummary(
             run=run, method=method, tasks=len(mine), n=len(recs),
             success_pct=_mean([c.success_pct for c in mine]),
             normalised=_mean(normals) if normals else None,
-            input_tokens=sum(ins) if ins else None,
-            output_tokens=sum(outs) if outs else None,
+            input_tokens=_mean_or_none([r.usage.input_tokens for r in recs]),
+            output_tokens=_mean_or_none([r.usage.output_tokens for r in recs]),
             wall_s=_mean([r.wall_s for r in recs]),
             rounds=_mean([float(r.rounds) for r in recs]),
             errors=sum(c.errors for c in mine),
             timeouts=sum(c.timeouts for c in mine),
+            ci_low=100.0 * low, ci_high=100.0 * high,
         ))
     cells.sort(key=lambda c: (task_order.index(c.task), columns.index((c.run, c.method))))
     return Report(runs=runs, cells=cells, summaries=summaries, paper_source=paper_source,
-                  columns=columns, tasks=task_order)
+                  columns=columns, tasks=task_order, paired=paired_differences(runs, columns))
+
+
+def _compared_pairs(columns: list[tuple[str, str]]) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """Every two methods of one run, and one method across runs, in display order."""
+    pairs = []
+    for i, a in enumerate(columns):
+        for b in columns[i + 1 :]:
+            if a[0] == b[0] or a[1] == b[1]:
+                pairs.append((a, b))
+    return pairs
+
+
+def paired_differences(runs: list[RunData], columns: list[tuple[str, str]]) -> list[Paired]:
+    """A minus B for each compared pair of columns, over the samples both scored."""
+    scores: dict[tuple[str, str], dict[tuple[str, str], float]] = defaultdict(dict)
+    for run in runs:
+        for r in run.records:
+            scores[(run.label, r.method)][(r.task, r.sample_id)] = r.score.value
+    result = []
+    for a, b in _compared_pairs(columns):
+        shared = sorted(scores[a].keys() & scores[b].keys())
+        if not shared:
+            continue
+        diff = paired_difference([scores[a][k] for k in shared], [scores[b][k] for k in shared],
+                                 seed_text=f"{a}/{b}")
+        result.append(Paired(a=a, b=b, diff=diff))
+    return result
 
 
 # ---- rendering ----------------------------------------------------------------------
@@ -251,6 +299,10 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 
 def _tokens(value: float | None) -> str:
     return "-" if value is None else f"{value:,.0f}"
+
+
+def _interval(low: float, high: float) -> str:
+    return f"{low:.1f}-{high:.1f}"
 
 
 def wide_rows(report: Report) -> tuple[list[str], list[list[str]]]:
@@ -270,25 +322,41 @@ def wide_rows(report: Report) -> tuple[list[str], list[list[str]]]:
     return head, rows
 
 
-DETAIL_HEAD = ["task", "method", "n", "success %", "normalised", "tokens in", "tokens out", "time s", "rounds", "errors", "timeouts"]
+DETAIL_HEAD = ["task", "method", "n", "success %", "95% CI", "normalised", "tokens in", "tokens out", "time s", "rounds", "errors", "timeouts"]
 
 
 def detail_rows(report: Report) -> list[list[str]]:
     rows = []
     for c in report.cells:
-        rows.append([c.task, report.column_title(c.run, c.method), str(c.n), _fmt(c.success_pct), _fmt(c.normalised),
+        rows.append([c.task, report.column_title(c.run, c.method), str(c.n), _fmt(c.success_pct),
+                     _interval(c.ci_low, c.ci_high), _fmt(c.normalised),
                      _tokens(c.input_tokens), _tokens(c.output_tokens), _fmt(c.wall_s, 2), _fmt(c.rounds, 2),
                      str(c.errors), str(c.timeouts)])
     return rows
 
 
-SUMMARY_HEAD = ["method", "tasks", "samples", "success %", "normalised", "tokens in", "tokens out", "time s/sample", "rounds", "errors", "timeouts"]
+SUMMARY_HEAD = ["method", "tasks", "samples", "success %", "95% CI", "normalised", "tokens in/sample",
+                "tokens out/sample", "time s/sample", "rounds/sample", "errors", "timeouts"]
 
 
 def summary_rows(report: Report) -> list[list[str]]:
-    return [[report.column_title(s.run, s.method), str(s.tasks), str(s.n), _fmt(s.success_pct), _fmt(s.normalised),
+    return [[report.column_title(s.run, s.method), str(s.tasks), str(s.n), _fmt(s.success_pct),
+             _interval(s.ci_low, s.ci_high), _fmt(s.normalised),
              _tokens(s.input_tokens), _tokens(s.output_tokens), _fmt(s.wall_s, 2), _fmt(s.rounds, 2),
              str(s.errors), str(s.timeouts)] for s in report.summaries]
+
+
+PAIRED_HEAD = ["A", "B", "samples", "A - B (points)", "95% CI", "only A right", "only B right", "p (McNemar)"]
+
+
+def paired_rows(report: Report) -> list[list[str]]:
+    rows = []
+    for p in report.paired:
+        d = p.diff
+        rows.append([report.column_title(*p.a), report.column_title(*p.b), str(d.n), f"{100 * d.mean:+.1f}",
+                     f"{100 * d.low:+.1f} to {100 * d.high:+.1f}", str(d.a_only), str(d.b_only),
+                     "-" if d.p_value is None else f"{d.p_value:.3g}"])
+    return rows
 
 
 def _md_table(head: list[str], rows: list[list[str]]) -> str:
@@ -326,15 +394,21 @@ def to_markdown(report: Report) -> str:
     parts += ["## Summary", "", _md_table(SUMMARY_HEAD, summary_rows(report)), ""]
     head, rows = wide_rows(report)
     parts += ["## Success rate (%) by task and method", "", "Cells: success % (samples).", "", _md_table(head, rows), ""]
+    if report.paired:
+        parts += ["## Paired differences", "",
+                  "A minus B on the samples both were run on, in percentage points; an interval that excludes 0 "
+                  "is a difference these samples support.", "", _md_table(PAIRED_HEAD, paired_rows(report)), ""]
     parts += ["## Details", "", _md_table(DETAIL_HEAD, detail_rows(report)), ""]
     note = ("Normalised: each task's success rate over the best rate in its row of the paper's Table 1 "
             "plus this report's methods, averaged over tasks")
     parts.append(note + (f" (table: `{report.paper_source}`)." if report.paper_source else " (paper table not found: best of this report only)."))
-    parts.append("Success %: mean score (a partial score counts its value). Tokens, time and rounds: per sample.")
+    parts.append("Success %: mean score (a partial score counts its value); its 95% CI is Wilson's for 0/1 scores, "
+                 "a bootstrap otherwise (the summary's: over its samples pooled). Tokens, time and rounds: means per "
+                 "sample. Paired differences: a paired bootstrap interval and McNemar's exact test.")
     return "\n".join(parts) + "\n"
 
 
-CSV_FIELDS = ["run", "task", "method", "n", "success_pct", "normalised", "correct", "errors", "timeouts",
+CSV_FIELDS = ["run", "task", "method", "n", "success_pct", "ci_low_pct", "ci_high_pct", "normalised", "correct", "errors", "timeouts",
               "input_tokens_mean", "output_tokens_mean", "wall_s_mean", "rounds_mean"]
 
 
@@ -343,7 +417,7 @@ def to_csv(report: Report) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
     for c in report.cells:
-        writer.writerow([c.run, c.task, c.method, c.n, f"{c.success_pct:.4f}",
+        writer.writerow([c.run, c.task, c.method, c.n, f"{c.success_pct:.4f}", f"{c.ci_low:.4f}", f"{c.ci_high:.4f}",
                          "" if c.normalised is None else f"{c.normalised:.4f}", c.correct, c.errors, c.timeouts,
                          "" if c.input_tokens is None else f"{c.input_tokens:.1f}",
                          "" if c.output_tokens is None else f"{c.output_tokens:.1f}",
@@ -379,6 +453,13 @@ def render_rich(report: Report, console) -> None:
     for i, row in enumerate(rows):
         wide.add_row(*row, end_section=(i == len(rows) - 3))
     console.print(wide)
+    if report.paired:
+        paired = Table(title="Paired differences, A - B on the same samples (percentage points, 95% CI)")
+        for h in PAIRED_HEAD:
+            paired.add_column(h, justify="left" if h in ("A", "B") else "right")
+        for row in paired_rows(report):
+            paired.add_row(*row)
+        console.print(paired)
 
 
 def save_report(

@@ -49,7 +49,8 @@ def test_the_report_gives_success_and_the_papers_normalised_score_per_task_and_m
     summary = {s.method: s for s in report.summaries}
     expected = (cells[("game24", "codesteer")].normalised + cells[("string_insertion", "codesteer")].normalised) / 2
     assert summary["codesteer"].normalised == pytest.approx(expected)
-    assert summary["all_text"].output_tokens == 10 + 20 + 30 + 40 + 10 + 20
+    # per sample, as the summary's column titles and the footnote say
+    assert summary["all_text"].output_tokens == pytest.approx((10 + 20 + 30 + 40 + 10 + 20) / 6)
 
 
 def test_without_the_paper_table_the_best_method_of_the_report_sets_the_scale(tmp_path, monkeypatch):
@@ -112,3 +113,37 @@ def test_the_report_command_compares_several_runs_in_one_table(tmp_path, symbenc
 def test_the_report_command_names_a_folder_that_is_not_a_run(tmp_path, capsys):
     assert cli_main(["report", str(tmp_path)]) == 2
     assert "not a run directory" in capsys.readouterr().err
+
+
+def test_every_cell_and_summary_carries_a_95_percent_interval_around_its_rate(tmp_path, symbench_dir):
+    report = report_for([_store_run(tmp_path / "r", RATES)], paper_data_dir=symbench_dir)
+    cells = {(c.task, c.method): c for c in report.cells}
+    game = cells[("game24", "codesteer")]  # 3 of 4: Wilson's interval
+    assert (round(game.ci_low, 1), round(game.ci_high, 1)) == (30.1, 95.4)
+    partial = cells[("string_insertion", "codesteer")]  # a partial score: bootstrap, within the observed range
+    assert 50.0 <= partial.ci_low <= partial.success_pct <= partial.ci_high <= 100.0
+    for summary in report.summaries:
+        assert summary.ci_low <= summary.success_pct <= summary.ci_high
+    markdown = to_markdown(report)
+    assert "| game24 | CodeSteer | 4 | 75.0 | 30.1-95.4 |" in markdown
+    assert {"ci_low_pct", "ci_high_pct"} <= set(next(csv.reader(io.StringIO(to_csv(report)))))
+
+
+def test_methods_on_the_same_samples_get_a_paired_difference_with_an_interval(tmp_path, symbench_dir):
+    report = report_for([_store_run(tmp_path / "r", RATES)], paper_data_dir=symbench_dir)
+    (pair,) = report.paired
+    assert (pair.a, pair.b) == (("r", "all_text"), ("r", "codesteer"))
+    d = pair.diff
+    assert d.n == 6 and d.mean == pytest.approx(-3.5 / 6)
+    assert d.low <= d.mean <= d.high < 0  # codesteer is better on these samples
+    assert (d.a_only, d.b_only) == (0, 4) and d.p_value is None  # a partial score: no exact test
+    assert "## Paired differences" in to_markdown(report)
+
+
+def test_report_a_b_shows_the_difference_of_one_method_across_two_runs(tmp_path, symbench_dir, capsys):
+    first = _store_run(tmp_path / "gpt", RATES)
+    second = _store_run(tmp_path / "qwen", {("game24", "codesteer"): [0.0, 1.0]})
+    assert cli_main(["report", str(first), str(second), "--markdown", "--data-dir", str(symbench_dir)]) == 0
+    out = capsys.readouterr().out
+    # gpt's codesteer got s0 and s1 right, qwen's only s1: +50 points on the 2 shared samples
+    assert "| gpt: CodeSteer | qwen: CodeSteer | 2 | +50.0 |" in out
