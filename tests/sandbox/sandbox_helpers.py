@@ -21,7 +21,14 @@ TEST_LIMITS = SandboxLimits(
     open_files=64,
     pids=32,
 )
-TEST_DOCKER = DockerOptions(pool_size=2, session_idle_s=60, session_lifetime_s=300, max_sessions=2)
+# CODESTEER_DOCKER__IMAGE picks another image tag, as it does for the server (a changed recipe built under its own tag).
+TEST_DOCKER = DockerOptions(
+    image=os.environ.get("CODESTEER_DOCKER__IMAGE") or None,
+    pool_size=2,
+    session_idle_s=60,
+    session_lifetime_s=300,
+    max_sessions=2,
+)
 
 
 def docker_missing_reason() -> str | None:

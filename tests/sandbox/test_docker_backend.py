@@ -33,6 +33,21 @@ async def test_a_shown_figure_and_a_saved_figure_come_back_as_png(docker_sandbox
         assert base64.b64decode(f.data_b64).startswith(PNG_MAGIC)
 
 
+async def test_a_figure_left_open_comes_back_named_as_on_the_local_backend(docker_sandbox):
+    code = "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.figure()\nplt.plot([3, 2])\nplt.savefig('mine.png')\n"
+    result = await docker_sandbox.run(code, timeout_s=10)
+    assert result.ok, result.summary()
+    assert sorted(f.name for f in result.files) == ["figure-1.png", "mine.png"]
+
+
+async def test_the_image_holds_every_promised_solver_package(docker_sandbox):
+    from sandbox.packages import SOLVER_PACKAGES
+
+    code = f"import importlib\nfor m in {sorted(SOLVER_PACKAGES)!r}:\n    importlib.import_module(m)\nprint('ok')\n"
+    result = await docker_sandbox.run(code, timeout_s=30)
+    assert result.ok and result.stdout.strip() == "ok", result.summary()
+
+
 async def test_a_run_sees_no_file_of_an_earlier_run(docker_sandbox):
     marker = f"left-{time.monotonic_ns()}.txt"
     first = await docker_sandbox.run(f"open('{marker}', 'w').write('x')\nimport os\nprint(os.listdir('.'))")
@@ -94,7 +109,7 @@ async def test_a_container_left_by_a_dead_server_is_removed_at_start(docker_sand
 
 def test_a_missing_image_is_reported_with_the_command_that_builds_it():
     pytest.importorskip("docker")
-    from sandbox_helpers import docker_missing_reason
+    from sandbox_helpers import TEST_DOCKER, docker_missing_reason
 
     from sandbox.docker.availability import unavailable_reason_sync
 
@@ -112,5 +127,5 @@ def test_a_runtime_the_daemon_lacks_is_reported_with_where_to_read_more():
 
     if docker_missing_reason() is not None:
         pytest.skip(f"needs a daemon: {docker_missing_reason()}")
-    reason = unavailable_reason_sync(DockerOptions(runtime="no-such-runtime"))
+    reason = unavailable_reason_sync(DockerOptions(image=TEST_DOCKER.image, runtime="no-such-runtime"))
     assert reason is not None and "README" in reason and "no-such-runtime" in reason
