@@ -109,7 +109,7 @@ async def test_a_container_left_by_a_dead_server_is_removed_at_start(docker_sand
 
 def test_a_missing_image_is_reported_with_the_command_that_builds_it():
     pytest.importorskip("docker")
-    from sandbox_helpers import TEST_DOCKER, docker_missing_reason
+    from sandbox_helpers import docker_missing_reason
 
     from sandbox.docker.availability import unavailable_reason_sync
 
@@ -121,7 +121,7 @@ def test_a_missing_image_is_reported_with_the_command_that_builds_it():
 
 def test_a_runtime_the_daemon_lacks_is_reported_with_where_to_read_more():
     pytest.importorskip("docker")
-    from sandbox_helpers import docker_missing_reason
+    from sandbox_helpers import TEST_DOCKER, docker_missing_reason
 
     from sandbox.docker.availability import unavailable_reason_sync
 
