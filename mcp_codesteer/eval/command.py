@@ -137,10 +137,12 @@ def run(args: argparse.Namespace) -> int:
             config.server.command = server_command(config.server, (run_dir / "server").resolve())
 
     progress = RunProgress(err, enabled=not args.no_progress and err.is_terminal)
+    planned_total: list[int] = []
 
     def on_start(planned: int, done: int) -> None:
         from .runlog import read_records
 
+        planned_total.append(planned)
         progress.start(planned, read_records(run_dir) if done else [])
 
     async def main():
@@ -157,6 +159,12 @@ def run(args: argparse.Namespace) -> int:
     except (RunLogError, PlanError, ValueError) as exc:
         err.print(f"mcp-codesteer eval: {exc}", highlight=False)
         return 2
+    except KeyboardInterrupt:
+        return _interrupted(err, run_dir, planned_total)
+    except BaseExceptionGroup as group:  # Ctrl-C that arrived inside a task group
+        if group.subgroup(KeyboardInterrupt) is None:
+            raise
+        return _interrupted(err, run_dir, planned_total)
     report = build_report(load_runs([run_dir]))
     render_rich(report, wide_console())
     written = save_report(report, run_dir, plots=not args.no_plots,
@@ -164,7 +172,38 @@ def run(args: argparse.Namespace) -> int:
     recorded = len(outcome.log.done_keys)
     err.print(f"run directory: {run_dir} ({recorded}/{outcome.planned} records; this call wrote {outcome.written}); "
               f"report: {', '.join(p.name for p in written)}", highlight=False)
+    failed = _all_failed(run_dir)
+    if failed:
+        err.print(failed, highlight=False)
+        return 1
     return 0 if recorded >= outcome.planned else 1
+
+
+def _interrupted(err, run_dir: Path, planned: list[int]) -> int:
+    """Ctrl-C: what is recorded stays (each record is appended whole); say how to finish."""
+    from .runlog import read_records
+
+    try:
+        done = len(read_records(run_dir))
+    except Exception:  # a run stopped before its directory was made
+        done = 0
+    total = planned[0] if planned else "?"
+    err.print(f"interrupted: {done} of {total} recorded; finish with mcp-codesteer eval --resume --out {run_dir}",
+              highlight=False)
+    return 130
+
+
+def _all_failed(run_dir: Path) -> str | None:
+    """A line for a run where no sample ran to a score (every one an error or a timeout)."""
+    from .runlog import read_records
+
+    records = read_records(run_dir)
+    if not records or any(r.status == "ok" for r in records):
+        return None
+    first = next((r for r in records if r.error), records[0])
+    return (f"every one of the {len(records)} samples failed (no model answer was scored); the first: "
+            f"{first.key}: {first.error or first.status}. Read it with: mcp-codesteer report {run_dir} "
+            f"--sample {first.sample_id}")
 
 
 if __name__ == "__main__":  # pragma: no cover

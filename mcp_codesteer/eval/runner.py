@@ -19,6 +19,7 @@ import anyio
 from .. import __version__
 from .methods import METHOD_FUNCTIONS, MethodContext, Trace
 from guide.chat import PROVIDERS, ChatModel, aclose_model, resolve_chat_model
+from .preflight import PING_TIMEOUT_S, preflight
 from .records import RunConfig, RunHeader, SampleRecord, ScoreRecord, jsonable, record_key, utcnow
 from .runlog import RunLog
 from .tools import ToolCaller, connect_server
@@ -127,6 +128,14 @@ def resolve_task_llm(config: RunConfig, *, api_key: str | None = None, base_url:
     if base_url and takes_url and "@" not in rest:
         spec = f"{spec}@{base_url}"
     return resolve_chat_model(spec, config.generation.model_options(api_key))
+
+
+def _ping_config(config: RunConfig) -> RunConfig:
+    """The run's config for the pre-flight call: no retries, a short timeout."""
+    generation = config.generation.model_copy(
+        update={"max_retries": 0, "request_timeout_s": min(config.generation.request_timeout_s, PING_TIMEOUT_S)}
+    )
+    return config.model_copy(update={"generation": generation})
 
 
 def new_header(config: RunConfig, run_dir: Path, llm: ChatModel, planned: int) -> RunHeader:
@@ -261,7 +270,8 @@ async def execute_run(
 
     ``llm`` and ``tools`` default to the provider named in the config and to the server
     it names (a stdio subprocess whose session store and log live in the run directory).
-    ``on_start(planned, already_done)`` is called once the plan is known.
+    ``on_start(planned, already_done)`` is called once the plan is known. A model resolved
+    here is first sent one short test call (preflight.py): PreflightError when it cannot answer.
     """
     run_dir = Path(run_dir)
     if resume:
@@ -275,6 +285,8 @@ async def execute_run(
         if llm is None:
             llm = resolve_task_llm(config, api_key=api_key, base_url=base_url)
             stack.push_async_callback(aclose_model, llm)
+            # before the run directory exists: a model that cannot answer ends the command here
+            await preflight(llm, lambda: resolve_task_llm(_ping_config(config), api_key=api_key, base_url=base_url))
         items = plan(config, tasks)
         if not resume:
             log = RunLog.create(run_dir, new_header(config, run_dir, llm, len(items)))

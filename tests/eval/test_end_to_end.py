@@ -51,14 +51,15 @@ async def test_a_multi_task_run_with_the_mock_model_goes_through_a_stdio_server(
 @pytest.mark.usefixtures("real_model_requests")  # the fake server on 127.0.0.1 is this test's model
 def test_a_run_against_an_openai_compatible_server_scores_each_method_as_it_should(tmp_path, symbench_dir):
     run_dir = tmp_path / "run"
-    with symbench_fake_server(fail_first=1) as fake:
+    # the first 429 answers the pre-flight test call (busy counts as reachable), the second a sample's call
+    with symbench_fake_server(fail_first=2) as fake:
         code = cli_main([
             "eval", "--task-llm", "openai:fake-model", "--base-url", fake.base_url, "--api-key", "test-key",  # the deprecated flag still works
             "--tasks", ",".join(TASKS), "--limit", "2", "--sandbox", "local", "--max-rounds", "4",
             "--out", str(run_dir), "--concurrency", "4", "--no-progress",
         ])
     assert code == 0
-    assert fake.rate_limited == 1 and all(b["model"] == "fake-model" for b in fake.bodies)
+    assert fake.rate_limited == 2 and all(b["model"] == "fake-model" for b in fake.bodies)
     rates = _rates(run_dir)
     # the fake reasons wrongly in text and writes correct programs
     assert rates == {"only_question": 0.0, "all_text": 0.0, "all_code": 100.0, "code_feedback": 100.0, "codesteer": 100.0}
