@@ -45,9 +45,16 @@ FIX_TIMEOUT = (
 )
 
 NO_ANSWER = (
-    "I could not find an answer in your response{where}. Give the final answer explicitly in the form "
-    "<<<answer>>>{how}."
+    "I found no answer between <<< and >>> markers in your response{where}. Write the final answer inside "
+    "the markers, in the form <<<answer>>>{how}."
 )
+
+
+def missing_answer(response: str) -> str:
+    """Why no answer was read from ``response``: the markers absent, or present but empty."""
+    if "<<<" in response and ">>>" in response:
+        return "marked <<<...>>> but held no answer between the markers"
+    return "gave no answer in the form <<<answer>>> (the <<< >>> markers were missing)"
 
 ANSWER_WRONG = (
     "The answer {answer} fails its check: {reason}\nFind the mistake and answer again{how}."

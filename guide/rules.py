@@ -197,7 +197,7 @@ class RulesGuide:
                 rationale=f"The text answer failed its check: {check.reason}. Code can search and verify.",
             )
         if needs_code:
-            why = "gave no answer" if not answer else "cannot be trusted for exact computation or search"
+            why = prompts.missing_answer(last.response) if not answer else "cannot be trusted for exact computation or search"
             return Guidance(
                 action=Action.CODE,
                 prompt=prompts.SWITCH_TO_CODE.format(why=why),
@@ -205,7 +205,7 @@ class RulesGuide:
                 "from text alone" + ("" if answer else " without an answer") + ".",
             )
         if not answer:
-            return _refine(prompts.NO_ANSWER.format(where="", how=""), "The text response had no marked answer.")
+            return _refine(prompts.NO_ANSWER.format(where="", how=""), "The text response " + prompts.missing_answer(last.response) + ".")
         return _finish(
             Action.RETURN,
             answer,

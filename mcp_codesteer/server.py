@@ -23,6 +23,7 @@ from . import __version__
 from .prompts import SERVER_INSTRUCTIONS, SOLVE_WITH_CODESTEER, run_code_description
 from .settings import Settings
 from .steering import CodeSteer, InputError
+from .tool_errors import CodeSteerServer
 from .tool_types import CheckAnswerResult, CheckSymbolicResult, RunCodeResult, SteerResult
 
 
@@ -39,7 +40,7 @@ def build_server(settings: Settings | None = None, *, app: CodeSteer | None = No
         finally:
             await app.aclose()
 
-    server = MCPServer(
+    server = CodeSteerServer(
         "mcp-codesteer",
         title="CodeSteer",
         instructions=SERVER_INSTRUCTIONS,

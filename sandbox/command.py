@@ -15,12 +15,20 @@ from .types import DockerOptions
 
 def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    build = sub.add_parser("build", help="build the sandbox image (skipped when the recipe is unchanged)")
+    build = sub.add_parser(
+        "build",
+        help="build the sandbox image (skipped when the recipe is unchanged)",
+        description="Build the sandbox image. By default it tries online first (python:3.11-slim from Docker Hub) "
+        "and falls back to offline (Debian packages with debootstrap, as root) when Docker Hub cannot be reached; "
+        "CODESTEER_SANDBOX_OFFLINE=1 or --offline forces offline.",
+    )
     build.add_argument("--force", action="store_true", help="rebuild even when an image with this recipe exists")
     build.add_argument("--tag", default=None, help="image tag (default mcp-codesteer-sandbox:<version>)")
     where = build.add_mutually_exclusive_group()
-    where.add_argument("--offline", action="store_true", help="build from Debian packages with debootstrap")
-    where.add_argument("--online", action="store_true", help="build from python:3.11-slim (needs Docker Hub)")
+    where.add_argument("--offline", action="store_true",
+                       help="only offline: Debian packages with debootstrap (needs root), plus python-constraint from PyPI")
+    where.add_argument("--online", action="store_true",
+                       help="only online: python:3.11-slim from Docker Hub (default: online, else offline)")
     status = sub.add_parser("status", help="which sandbox --sandbox auto would use, and why")
     status.add_argument("--image", default=None, help="image to check (default mcp-codesteer-sandbox:<version>)")
     status.add_argument("--runtime", default=None, help="container runtime to check, e.g. runsc")

@@ -19,6 +19,11 @@ from .registry import all_tasks, get_task
 from .scoring import DEFAULT_MODE, MODES
 from .types import Sample, Task
 
+DATA_DIR_HELP = (
+    "the folder holding the dataset folders (default: $CODESTEER_SYMBENCH_DIR, else ../shared/symbench "
+    "beside the checkout)"
+)
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -45,12 +50,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
 
     p = actions.add_parser("check-golds", help="verify every stored gold in strict mode; exit 1 on an unexplained failure")
-    p.add_argument("data_dir", type=Path)
+    p.add_argument("data_dir", type=Path, nargs="?", default=None, help=DATA_DIR_HELP)
     p.add_argument("--task", help="only this task")
     p.add_argument("--json", action="store_true")
 
     p = actions.add_parser("export", help="write the samples as JSONL and a Hugging Face dataset (save_to_disk)")
-    p.add_argument("data_dir", type=Path)
+    p.add_argument("data_dir", type=Path, nargs="?", default=None, help=DATA_DIR_HELP)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--task", help="only this task")
     p.add_argument("--jsonl-only", action="store_true", help="skip the Hugging Face dataset (no 'datasets' needed)")
@@ -255,9 +260,23 @@ def _verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_dir(args: argparse.Namespace) -> Path:
+    """The DATA_DIR argument, else the default folder; FileNotFoundError saying how to name one."""
+    if args.data_dir is None:
+        from .paths import ENV_VAR, default_data_dir
+
+        args.data_dir = default_data_dir()
+        if args.data_dir is None:
+            raise FileNotFoundError(
+                f"no SymBench data folder found: give DATA_DIR, or set {ENV_VAR} to the folder holding the datasets"
+            )
+    return args.data_dir
+
+
 def _check_golds(args: argparse.Namespace) -> int:
     from .golds import check_golds
 
+    _data_dir(args)
     if not args.data_dir.is_dir():
         raise FileNotFoundError(f"{args.data_dir} is not a folder; give the folder that holds the dataset folders")
     reports = check_golds(args.data_dir, _tasks(args.task), keep_empty=bool(args.task))
@@ -291,6 +310,12 @@ def _check_golds(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from .export import export
 
-    summary = export(args.data_dir, args.out, _tasks(args.task), hf=not args.jsonl_only)
+    _data_dir(args)
+    try:
+        summary = export(args.data_dir, args.out, _tasks(args.task), hf=not args.jsonl_only)
+    except RuntimeError as exc:
+        if args.jsonl_only or "datasets" not in str(exc):
+            raise
+        raise RuntimeError(f"{exc}; or pass --jsonl-only to write the JSONL files alone") from None
     _print_json(summary.model_dump())
     return 0

@@ -25,8 +25,18 @@ def _default(model: type[BaseModel], field: str):
     return model.model_fields[field].default
 
 
+class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Adds "(default: X)" only where the help does not already say the default, and not for None."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "default" in text or any(action.default is v for v in (None, False, argparse.SUPPRESS)):
+            return text
+        return super()._get_help_string(action)
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.formatter_class = argparse.ArgumentDefaultsHelpFormatter
+    parser.formatter_class = _DefaultsFormatter
     what = parser.add_argument_group("what to run")
     what.add_argument("--task-llm", help=f"the model under test, {MODEL_SPEC_HELP} (required unless --resume)")
     what.add_argument("--methods", default="all",
@@ -34,7 +44,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     what.add_argument("--tasks", default="all", help="comma-separated SymBench task names, or all")
     what.add_argument("--limit", type=int, default=None, help="samples per task (a seeded subset of the stored data)")
     what.add_argument("--seed", type=int, default=_default(RunConfig, "seed"), help="chooses the --limit subset, and the generator seeds")
-    what.add_argument("--data-dir", type=Path, default=None, help="SymBench data folder (default: symbench.paths.default_data_dir())")
+    what.add_argument("--data-dir", type=Path, default=None, help="SymBench data folder (default: $CODESTEER_SYMBENCH_DIR, else ../shared/symbench beside the checkout)")
     what.add_argument("--generated", type=int, default=None, metavar="N",
                       help="use N generated samples per task (seeds SEED..SEED+N-1) instead of stored data")
     what.add_argument("--scoring", choices=("strict", "faithful"), default=_default(RunConfig, "scoring_mode"), help="SymBench scoring mode")
@@ -42,8 +52,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     model = parser.add_argument_group("the TaskLLM")
     model.add_argument("--base-url", default=None, help="deprecated: write the URL into --task-llm as KIND:MODEL@BASE_URL")
     model.add_argument("--api-key", default=None, help="API key (default: $OPENAI_API_KEY / $ANTHROPIC_API_KEY); never stored")
-    model.add_argument("--temperature", type=float, default=_default(GenerationSettings, "temperature"))
-    model.add_argument("--max-tokens", type=int, default=_default(GenerationSettings, "max_tokens"))
+    model.add_argument("--temperature", type=float, default=_default(GenerationSettings, "temperature"),
+                       help="sampling temperature of every TaskLLM call (0: the most likely reply)")
+    model.add_argument("--max-tokens", type=int, default=_default(GenerationSettings, "max_tokens"),
+                       help="the longest reply asked for in one TaskLLM call, in tokens")
     model.add_argument("--llm-seed", type=int, default=None, help="sampling seed sent to APIs that take one")
     model.add_argument("--max-retries", type=int, default=_default(GenerationSettings, "max_retries"), help="retries of rate-limited or transiently failed calls")
     model.add_argument("--request-timeout", type=float, default=_default(GenerationSettings, "request_timeout_s"), help="seconds one model call may take")

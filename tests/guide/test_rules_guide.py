@@ -88,6 +88,15 @@ def test_a_wrong_text_answer_switches_to_code():
     assert decision.action is Action.CODE and "uses 5 twice" in decision.prompt
 
 
+def test_a_response_without_answer_markers_is_told_the_markers_were_missing():
+    q = "Which is heavier, a kilogram of feathers or a kilogram of iron?"
+    decision = guide.decide(_trajectory(Round(index=1, response="They weigh the same."), question=q))
+    assert decision.action is Action.REFINE
+    assert "<<< and >>> markers" in decision.prompt and "markers were missing" in decision.rationale
+    computed = guide.decide(_trajectory(Round(index=1, response="It is 7 or -7."), question="Find x with x**2 = 49."))
+    assert computed.action is Action.CODE and "markers were missing" in computed.prompt
+
+
 def test_a_text_answer_to_a_language_question_is_returned():
     q = "Which is heavier, a kilogram of feathers or a kilogram of iron?"
     decision = guide.decide(_trajectory(Round(index=1, response="Neither. <<<same>>>", answer="same"), question=q))

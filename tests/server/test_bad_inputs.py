@@ -16,7 +16,11 @@ BAD_CALLS = [
     ("run_code", {"code": "#" * 300_000}, "over the limit"),
     ("run_code", {"code": "print(1)", "timeout_s": -1}, "out of range"),
     ("run_code", {"code": "print(1)", "timeout_s": 10_000}, "out of range"),
-    ("run_code", {"code": "print(1)", "timeout_s": "soon"}, "timeout_s"),
+    ("run_code", {"code": "print(1)", "timeout_s": "soon"}, "'timeout_s' must be a number, not a string"),
+    ("run_code", {"code": 123}, "'code' must be a string, not an integer"),
+    ("run_code", {}, "'code' is required"),
+    ("steer_next", {"question": ["a", "list"]}, "'question' must be a string, not a list"),
+    ("check_answer", {"question": "2+2?"}, "'answer' is required"),
     ("check_symbolic", {"code": ""}, "code is empty"),
     ("check_answer", {"question": "", "answer": "4"}, "question is empty"),
     ("check_answer", {"question": "2+2?", "answer": " "}, "answer is empty"),
@@ -29,6 +33,7 @@ async def test_bad_input_is_a_tool_error_naming_the_problem(client, tool, argume
     result = await client.call_tool(tool, arguments)
     assert result.is_error
     assert message in result.content[0].text
+    assert "pydantic" not in result.content[0].text and "Arguments" not in result.content[0].text
     healthy = await client.call_tool("run_code", {"code": "print('still fine')"})
     assert healthy.structured_content["stdout"] == "still fine\n"
 
