@@ -202,7 +202,7 @@ class RulesGuide:
                 action=Action.CODE,
                 prompt=prompts.SWITCH_TO_CODE.format(why=why),
                 rationale="The question calls for computation (" + "; ".join(reasons) + ") and the answer came "
-                "from text alone" + ("" if answer else " without an answer") + ".",
+                "from text alone" + ("" if answer else " without an answer marked <<<answer>>>") + ".",
             )
         if not answer:
             return _refine(prompts.NO_ANSWER.format(where="", how=""), "The text response " + prompts.missing_answer(last.response) + ".")

@@ -18,7 +18,7 @@ from .guard import (
 )
 from .options import ModelOptions, RetryPolicy
 from .registry import MODEL_SPEC_FORMS, MODEL_SPEC_HELP, PROVIDERS, Provider, register, resolve_chat_model
-from .testing import FunctionModel, MockModel
+from .testing import FunctionModel, MockModel, ReplyScript, call_context, with_call_context
 from .types import (
     ChatMessage,
     ChatModel,
@@ -42,6 +42,7 @@ __all__ = [
     "FunctionModel",
     "GenerateSettings",
     "MockModel",
+    "ReplyScript",
     "ModelError",
     "ModelOptions",
     "ModelRequestsForbidden",
@@ -53,10 +54,12 @@ __all__ = [
     "aclose_model",
     "allow_model_requests",
     "as_messages",
+    "call_context",
     "check_model_request_allowed",
     "forbid_model_requests",
     "model_requests_forbidden",
     "register",
     "resolve_chat_model",
     "set_model_requests_forbidden",
+    "with_call_context",
 ]

@@ -3,6 +3,21 @@
 - :class:`MockModel` replays a list of replies (or asks a callable) and records every
   conversation it was sent (``requests``) with its settings (``settings_seen``).
 - :class:`FunctionModel` lets a Python function be the model (sync or async).
+- :func:`call_context` says which task, sample and method a call is for, where the
+  caller set it (the eval client does, via :func:`with_call_context`), so a scripted
+  reply or a function can answer by task and method.
+
+``mock:FILE`` reads either a JSON list of replies (cycled) or a script by task and method::
+
+    {"default": "I cannot solve this. <<<unknown>>>",
+     "replies": {"game24": {"all_code": ["```python\nprint('<<<1+2+3*6>>>')\n```"]},
+                 "*": {"code_feedback": ["```python\nprint(1/0)\n```", "```python\nprint('<<<0>>>')\n```"],
+                       "*": ["<<<unknown>>>"]}}}
+
+``replies`` maps a task name (or ``*``) to a method name (or ``*``) to the replies of one
+sample's successive turns: the n-th reply answers a conversation holding n-1 earlier
+replies (the last one repeats). The exact task and method win over ``*`` (which also
+matches a call made outside any sample); ``default`` answers what nothing matches.
 
 Neither makes a real request, so both work while ``forbid_model_requests`` is on. Token
 counts are estimated (about four characters a token) so usage columns are filled.
@@ -10,11 +25,13 @@ counts are estimated (about four characters a token) so usage columns are filled
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 import json
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 
 from .types import ChatMessage, Completion, GenerateSettings, ModelError, Usage, as_messages
@@ -23,6 +40,68 @@ Responder = Callable[[list[ChatMessage]], str | Awaitable[str]]
 ModelFunction = Callable[[list[ChatMessage], GenerateSettings], str | Awaitable[str]]
 
 DEFAULT_REPLY = "I cannot solve this. <<<unknown>>>"
+
+
+_CALL_CONTEXT: ContextVar[dict[str, str]] = ContextVar("codesteer_model_call_context", default={})
+
+
+def call_context() -> dict[str, str]:
+    """What the current model call is for (``task``, ``method``, ``sample_id`` where the
+    caller set them; empty otherwise)."""
+    return dict(_CALL_CONTEXT.get())
+
+
+@contextlib.contextmanager
+def with_call_context(**labels: str) -> Iterator[None]:
+    """Label the model calls made inside the block (and in tasks started from it)."""
+    token = _CALL_CONTEXT.set({**_CALL_CONTEXT.get(), **labels})
+    try:
+        yield
+    finally:
+        _CALL_CONTEXT.reset(token)
+
+
+class ReplyScript:
+    """Replies by task and method (the dict form of ``mock:FILE``; see the module docstring)."""
+
+    def __init__(self, replies: dict[str, dict[str, list[str]]], default: str = DEFAULT_REPLY) -> None:
+        self.replies = replies
+        self.default = default
+
+    @classmethod
+    def from_data(cls, data: dict, source: str) -> "ReplyScript":
+        replies = data.get("replies", {})
+        default = data.get("default", DEFAULT_REPLY)
+        unknown = set(data) - {"replies", "default"}
+        ok = (
+            not unknown
+            and isinstance(default, str)
+            and isinstance(replies, dict)
+            and all(
+                isinstance(by_method, dict)
+                and all(isinstance(turns, list) and turns and all(isinstance(t, str) for t in turns)
+                        for turns in by_method.values())
+                for by_method in replies.values()
+            )
+        )
+        if not ok:
+            raise ValueError(
+                f"mock:{source}: a script is {{\"default\": TEXT, \"replies\": {{TASK or *: {{METHOD or *: [TEXT, ...]}}}}}}"
+                + (f"; unknown keys {sorted(unknown)}" if unknown else "")
+            )
+        return cls(replies, default)
+
+    def __call__(self, messages: list[ChatMessage]) -> str:
+        context = call_context()
+        task, method = context.get("task"), context.get("method")
+        for t in (task, "*"):
+            by_method = self.replies.get(t) if t else None
+            for m in (method, "*"):
+                turns = by_method.get(m) if by_method and m else None
+                if turns:
+                    earlier = sum(1 for msg in messages if msg.role == "assistant")
+                    return turns[min(earlier, len(turns) - 1)]
+        return self.default
 
 
 def rough_token_count(text: str) -> int:
@@ -66,14 +145,19 @@ class MockModel:
 
     @classmethod
     def from_file(cls, path: str) -> "MockModel":
-        """``mock:FILE``: a JSON list of replies, cycled."""
+        """``mock:FILE``: a JSON list of replies (cycled), or a script by task and method
+        (a JSON object; see the module docstring)."""
         file = Path(path).expanduser()
         try:
             replies = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise ValueError(f"mock:{path}: cannot read a JSON list of replies from {file}: {exc}") from exc
+            raise ValueError(f"mock:{path}: cannot read JSON replies from {file}: {exc}") from exc
+        if isinstance(replies, dict):
+            return cls(ReplyScript.from_data(replies, path), name=f"mock:{file.name}")
         if not isinstance(replies, list) or not replies or not all(isinstance(r, str) for r in replies):
-            raise ValueError(f"mock:{path}: the file must hold a non-empty JSON list of strings")
+            raise ValueError(
+                f"mock:{path}: the file must hold a non-empty JSON list of strings, or a script by task and method"
+            )
         return cls(replies, cycle=True, name=f"mock:{file.name}")
 
     def describe(self) -> dict:

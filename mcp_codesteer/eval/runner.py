@@ -18,7 +18,7 @@ import anyio
 
 from .. import __version__
 from .methods import METHOD_FUNCTIONS, MethodContext, Trace
-from guide.chat import PROVIDERS, ChatModel, aclose_model, resolve_chat_model
+from guide.chat import PROVIDERS, ChatModel, aclose_model, resolve_chat_model, with_call_context
 from .preflight import PING_TIMEOUT_S, preflight
 from .records import RunConfig, RunHeader, SampleRecord, ScoreRecord, jsonable, record_key, utcnow
 from .runlog import RunLog
@@ -173,7 +173,9 @@ async def run_item(item: WorkItem, config: RunConfig, llm: ChatModel, tools: Too
     status, error, final = "ok", None, None
     with anyio.move_on_after(config.sample_timeout_s) as scope:
         try:
-            final = await METHOD_FUNCTIONS[item.method](ctx, sample.question)
+            # labels every model call of this sample, so a scripted mock can answer by task and method
+            with with_call_context(task=task.name, method=item.method, sample_id=str(sample.id)):
+                final = await METHOD_FUNCTIONS[item.method](ctx, sample.question)
         except Exception as exc:  # the record says what went wrong; the run goes on
             status, error = "error", f"{type(exc).__name__}: {exc}"
     if scope.cancelled_caught:

@@ -8,6 +8,7 @@ Methods see only the ToolCaller protocol, so they can be tested against any serv
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -118,6 +119,10 @@ async def connect_server(
             transport = spec.url
         else:
             command = server_command(spec, data_dir)
-            transport = stdio_client(StdioServerParameters(command=command[0], args=command[1:]), errlog=errlog or sys.stderr)
+            # The SDK passes only a few safe variables on; PYTHONPATH too, so the server runs the client's code.
+            extra = {"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else None
+            transport = stdio_client(
+                StdioServerParameters(command=command[0], args=command[1:], env=extra), errlog=errlog or sys.stderr
+            )
         client = await stack.enter_async_context(Client(transport, read_timeout_seconds=timeout_s))
         yield McpToolCaller(client, timeout_s=timeout_s)
