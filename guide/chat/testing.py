@@ -74,7 +74,8 @@ class ReplyScript:
         default = data.get("default", DEFAULT_REPLY)
         unknown = set(data) - {"replies", "default"}
         ok = (
-            not unknown
+            bool(data)
+            and not unknown
             and isinstance(default, str)
             and isinstance(replies, dict)
             and all(

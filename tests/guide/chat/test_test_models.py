@@ -75,6 +75,9 @@ async def test_mock_and_function_specs_resolve_from_a_file_and_an_import_path(tm
     function = resolve_chat_model("function:json:dumps")
     assert function.name == "function:json:dumps"
     with pytest.raises(ValueError, match="non-empty JSON list"):
+        script.write_text("[]")
+        resolve_chat_model(f"mock:{script}")
+    with pytest.raises(ValueError, match="a script is"):  # an object is a script by task and method, not an empty one
         script.write_text("{}")
         resolve_chat_model(f"mock:{script}")
 
