@@ -122,6 +122,16 @@ async def test_a_finite_flood_on_both_streams_is_cut_and_the_exit_code_kept(sand
     await assert_still_works(sandbox)
 
 
+async def test_a_long_output_keeps_its_head_and_its_tail(sandbox):
+    size = 3 * TEST_LIMITS.output_bytes
+    code = f"import sys\nprint('HEAD' + 'x' * {size} + 'TAIL')\nsys.stderr.write('e' * {size} + 'ERROR AT THE END')\n"
+    result = await sandbox.run(code)
+    assert result.ok and result.truncated, result.summary()
+    assert result.stdout.startswith("HEAD") and result.stdout.rstrip().endswith("TAIL")
+    assert result.stderr.endswith("ERROR AT THE END") and "bytes cut]" in result.stderr
+    assert len(result.stdout.encode()) <= TEST_LIMITS.output_bytes + MARKER_ROOM
+
+
 async def test_an_infinite_loop_is_killed_at_the_time_limit(sandbox):
     result = await sandbox.run("while True:\n    pass\n", timeout_s=1)
     assert result.timed_out

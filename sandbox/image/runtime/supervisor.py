@@ -187,17 +187,44 @@ class Kernel:
 
 
 class Forwarder:
-    """Forwards up to ``cap`` bytes of one stream, then keeps reading and drops the rest."""
+    """Forwards one stream within ``cap`` bytes, keeping its head and its tail.
+
+    The first half of the cap goes out at once; later bytes are held (only the last
+    half-cap of them) until ``finish``, which sends them all when the stream fit the
+    cap, else a marker and the tail, so an error at the end of a long output survives.
+    Everything sent stays within the cap, as the server's reader expects.
+    """
+
+    MARKER_ROOM = 64
 
     def __init__(self, kind: bytes, cap: int) -> None:
-        self.kind, self.cap, self.sent, self.dropped = kind, cap, 0, 0
+        self.kind, self.cap = kind, cap
+        self.head_cap = cap // 2
+        self.held_cap = cap - self.head_cap
+        self.sent = self.total = self.dropped = 0
+        self.held = bytearray()
 
     def feed(self, data: bytes) -> None:
-        room = self.cap - self.sent
+        self.total += len(data)
+        room = self.head_cap - self.sent
         if room > 0:
             send(self.kind, data[:room])
             self.sent += min(room, len(data))
-        self.dropped += max(0, len(data) - max(room, 0))
+            data = data[room:]
+        if data:
+            self.held += data
+            del self.held[: max(0, len(self.held) - self.held_cap)]
+
+    def finish(self) -> None:
+        if self.total <= self.cap:
+            tail = bytes(self.held)
+        else:
+            tail = bytes(self.held[-(self.held_cap - self.MARKER_ROOM) :])
+            self.dropped = self.total - self.sent - len(tail)
+            tail = f"\n... [{self.dropped} bytes cut] ...\n".encode() + tail
+        if tail:
+            send(self.kind, tail)
+        self.held = bytearray()
 
 
 def _drain(fd: int, forwarder: Forwarder, until: float) -> bool:
@@ -344,6 +371,8 @@ def serve_request(state: dict, request: dict) -> None:
     for fd in list(open_fds):
         if _drain(fd, open_fds[fd], until):
             del open_fds[fd]
+    out.finish()
+    err.finish()
     if status is not None and not timed_out:
         code_from_status = _describe_status(status, timed_out, request, notes)
         if exit_code is None:
@@ -362,8 +391,8 @@ def serve_request(state: dict, request: dict) -> None:
     for fwd, stream in ((out, "stdout"), (err, "stderr")):
         if fwd.dropped:
             notes.append(
-                f"{stream} was cut at {cap} bytes ({fwd.dropped} more bytes were dropped). "
-                "Print less: a summary, the first lines, or the answer only."
+                f"{stream} was cut to its first and last {cap // 2} bytes or so ({fwd.dropped} bytes dropped in "
+                "between). Print less: a summary, the first lines, or the answer only."
             )
     files = _collect_figures(
         started_wall - 1.0, int(request.get("max_files", 8)), int(request.get("max_file_bytes", 2_000_000)), notes
