@@ -6,7 +6,6 @@ model must read is in the structured result (some hosts pass only structuredCont
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,7 +13,7 @@ from typing import Annotated
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
-from mcp.types import CallToolResult, ImageContent, TextContent, ToolAnnotations
+from mcp.types import CallToolResult, EmbeddedResource, ImageContent, TextContent, ToolAnnotations
 from pydantic import Field
 
 from checkers import analyze_code
@@ -23,6 +22,7 @@ from . import __version__
 from .prompts import SERVER_INSTRUCTIONS, SOLVE_WITH_CODESTEER, run_code_description
 from .settings import Settings
 from .steering import CodeSteer, InputError
+from .file_content import file_content
 from .tool_errors import CodeSteerServer
 from .tool_types import CheckAnswerResult, CheckSymbolicResult, RunCodeResult, SteerResult
 
@@ -88,18 +88,23 @@ def build_server(settings: Settings | None = None, *, app: CodeSteer | None = No
             str | None,
             Field(description="a name of your choice to keep variables and files across calls (docker sandbox only)"),
         ] = None,
+        files: Annotated[
+            dict[str, str] | None,
+            Field(description="files to put in the program's working directory: name -> text, or 'base64:' + "
+                  "base64 for binary content (plain names; limits in codesteer://config)"),
+        ] = None,
     ) -> Annotated[CallToolResult, RunCodeResult]:
         try:
-            result = await app.run_code(code, timeout_s, stdin, session)
+            result = await app.run_code(code, timeout_s, stdin, session, files)
         except InputError as exc:
             raise ToolError(str(exc)) from None
         structured = RunCodeResult(
             **result.model_dump(exclude={"files"}), files=[f.name for f in result.files]
         ).model_dump(mode="json")
-        content: list[TextContent | ImageContent] = [TextContent(type="text", text=json.dumps(structured, indent=2))]
-        for f in result.files:
-            base64.b64decode(f.data_b64, validate=True)
-            content.append(ImageContent(type="image", data=f.data_b64, mime_type=f.mime_type))
+        content: list[TextContent | ImageContent | EmbeddedResource] = [
+            TextContent(type="text", text=json.dumps(structured, indent=2))
+        ]
+        content.extend(file_content(f) for f in result.files)
         return CallToolResult(content=content, structured_content=structured)
 
     @server.tool(annotations=ToolAnnotations(title="Analyse code", read_only_hint=True, open_world_hint=False))

@@ -9,6 +9,7 @@ instead; the MCP layer turns it into a ToolError.
 
 from __future__ import annotations
 
+import base64
 import logging
 import uuid
 from collections import defaultdict
@@ -263,7 +264,12 @@ class CodeSteer:
 
     # the other tools -----------------------------------------------------------------
     async def run_code(
-        self, code: str, timeout_s: float | None = None, stdin: str | None = None, session: str | None = None
+        self,
+        code: str,
+        timeout_s: float | None = None,
+        stdin: str | None = None,
+        session: str | None = None,
+        files: dict[str, str] | None = None,
     ) -> ExecResult:
         """Run ``code``; with ``session``, in that persistent session's interpreter (docker only).
 
@@ -274,8 +280,12 @@ class CodeSteer:
         timeout = self.validate_timeout(timeout_s)
         if stdin is not None and len(stdin.encode("utf-8")) > self.settings.limits.max_code_bytes:
             raise InputError(f"stdin is over the limit of {self.settings.limits.max_code_bytes} bytes: send less input")
+        extra = {"files": self._input_files(files)} if files else {}
         if session is None:
-            result = await sandbox.run(code, timeout_s=timeout, stdin=stdin)
+            try:
+                result = await sandbox.run(code, timeout_s=timeout, stdin=stdin, **extra)
+            except ValueError as exc:  # files the sandbox refused (names, count, size)
+                raise InputError(str(exc)) from None
             return result.clipped(self.settings.output_chars)
         if not getattr(sandbox, "supports_sessions", False):
             raise InputError(
@@ -283,10 +293,27 @@ class CodeSteer:
                 "leave session out (each run starts fresh), or start the server with --sandbox docker"
             )
         try:
-            result = await sandbox.run(code, timeout_s=timeout, stdin=stdin, session=session)  # type: ignore[call-arg]
+            result = await sandbox.run(code, timeout_s=timeout, stdin=stdin, session=session, **extra)  # type: ignore[call-arg]
         except ValueError as exc:  # an invalid handle, or no room for another session
             raise InputError(str(exc)) from None
         return result.clipped(self.settings.output_chars)
+
+    @staticmethod
+    def _input_files(files: dict[str, str]) -> dict[str, bytes]:
+        """run_code's ``files``: text as UTF-8, ``base64:...`` decoded; InputError on bad base64."""
+        decoded = {}
+        for name, content in files.items():
+            if content.startswith("base64:"):
+                try:
+                    decoded[name] = base64.b64decode(content[len("base64:") :], validate=True)
+                except ValueError:
+                    raise InputError(
+                        f"file {name!r} starts with 'base64:' but the rest is not base64: send valid base64 after the "
+                        "prefix, or the text itself without it"
+                    ) from None
+            else:
+                decoded[name] = content.encode("utf-8")
+        return decoded
 
     async def check_answer(
         self, question: str, answer: str, checker_code: str | None = None, task: str | None = None

@@ -52,7 +52,10 @@ class RunCodeResult(BaseModel):
     backend: str
     isolated: bool
     notes: list[str] = Field(default_factory=list)
-    files: list[str] = Field(default_factory=list, description="names of figures returned as image content")
+    files: list[str] = Field(
+        default_factory=list,
+        description="names of the files the program left (figures as image content, others as embedded resources)",
+    )
 
 
 class CheckSymbolicResult(SymbolicReport):

@@ -1,10 +1,12 @@
 """Runs inside the local sandbox before the model's code: limits, then the code, then figures.
 
-Invoked as ``python -I _bootstrap.py MAIN_PY LIMITS_JSON FILES_FD MPL_DIR``. Lowering
-hard rlimits cannot be undone without privileges, so the code that follows cannot lift
-them. MPL_DIR holds the image's matplotlib backend (codesteer_mpl), so figures are saved
+Invoked as ``python -I _bootstrap.py MAIN_PY LIMITS_JSON FILES_FD MPL_DIR [INPUT_DIR]``.
+Lowering hard rlimits cannot be undone without privileges, so the code that follows
+cannot lift them. The caller's files in INPUT_DIR are copied into the work directory
+first. MPL_DIR holds the image's matplotlib backend (codesteer_mpl), so figures are saved
 and named as in the docker sandbox: on ``show()``, and those left open at the end. Every
-PNG in the work directory goes back on FILES_FD as one JSON line.
+file the program left in the work directory (inputs it did not change excepted) goes back
+on FILES_FD as one JSON line.
 """
 
 import base64
@@ -42,27 +44,47 @@ def _save_figures():
         traceback.print_exc()
 
 
-def _send_files(fd, max_files, max_bytes):
-    """One JSON line: the PNGs (at most max_files, each at most max_bytes) and notes on those left out."""
+def _copy_inputs(input_dir):
+    """The caller's files into the work directory; their contents, to leave them out of the result."""
+    inputs = {}
+    if not input_dir:
+        return inputs
+    for name in sorted(os.listdir(input_dir)):
+        with open(os.path.join(input_dir, name), "rb") as fh:
+            data = fh.read()
+        with open(name, "wb") as fh:
+            fh.write(data)
+        inputs[name] = data
+    return inputs
+
+
+def _send_files(fd, max_files, max_bytes, inputs):
+    """One JSON line: the files left in the work directory (at most max_files, each at most
+    max_bytes; unchanged inputs, hidden files and folders excepted) and notes on those left out."""
     out, notes, too_big, extra = [], [], [], 0
     try:
-        for name in sorted(n for n in os.listdir(".") if n.lower().endswith(".png")):
-            if not os.path.isfile(name) or os.path.islink(name):
+        for name in sorted(os.listdir(".")):
+            if name.startswith(".") or not os.path.isfile(name) or os.path.islink(name):
                 continue
-            if os.path.getsize(name) > max_bytes:
+            size = os.path.getsize(name)
+            if size > max_bytes:
                 too_big.append(name)
-            elif len(out) >= max_files:
+                continue
+            with open(name, "rb") as fh:
+                data = fh.read(max_bytes + 1)
+            if inputs.get(name) == data:
+                continue
+            if len(out) >= max_files:
                 extra += 1
             else:
-                with open(name, "rb") as fh:
-                    out.append({"name": name, "data_b64": base64.b64encode(fh.read()).decode()})
+                out.append({"name": name, "data_b64": base64.b64encode(data).decode()})
         if too_big:
             notes.append(
-                f"Figures larger than {max_bytes} bytes were not returned: {', '.join(too_big)}; "
-                "save them at a lower dpi or size."
+                f"Files larger than {max_bytes} bytes were not returned: {', '.join(too_big)}; "
+                "write smaller files (figures: a lower dpi or size)."
             )
         if extra:
-            notes.append(f"Only the first {max_files} figures are returned; {extra} more were left out.")
+            notes.append(f"Only the first {max_files} files are returned; {extra} more were left out.")
         os.write(fd, (json.dumps({"files": out, "notes": notes}) + "\n").encode())
     except OSError:
         pass
@@ -70,11 +92,13 @@ def _send_files(fd, max_files, max_bytes):
 
 def main():
     main_py, limits_json, files_fd, mpl_dir = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    input_dir = sys.argv[5] if len(sys.argv) > 5 else ""
     limits = json.loads(limits_json)
     with open(main_py, encoding="utf-8") as fh:
         source = fh.read()
     os.set_inheritable(files_fd, False)
     _apply_limits(limits)
+    inputs = _copy_inputs(input_dir)
     sys.argv = ["main.py"]
     sys.path.insert(0, os.getcwd())
     sys.path.append(mpl_dir)
@@ -99,7 +123,7 @@ def main():
         except Exception:
             pass
         _save_figures()
-        _send_files(files_fd, limits["max_files"], limits["max_file_bytes"])
+        _send_files(files_fd, limits["max_files"], limits["max_file_bytes"], inputs)
     os._exit(code)
 
 

@@ -33,6 +33,7 @@ import anyio
 from anyio.abc import ByteReceiveStream, Process
 
 from .cgroups import CgroupLayout, RunCgroup, detect_layout
+from .files import check_input_files, mime_type_of
 from .packages import INSTALL_HINT, SOLVER_PACKAGES, missing_locally
 from .types import ExecFile, ExecResult, SandboxLimits
 
@@ -40,6 +41,7 @@ _BOOTSTRAP = Path(__file__).with_name("_bootstrap.py")
 # The image's matplotlib backend, shared so figures are saved and named alike on both backends.
 _MPL_BACKEND = Path(__file__).with_name("image") / "runtime" / "codesteer_mpl.py"
 _MPL_DIR_IN_BOX = "/sandbox/mpl"
+_INPUT_DIR_IN_BOX = "/sandbox/in"  # the caller's files, copied into /work before the program starts
 _ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
     "HOME": "/work",
@@ -123,10 +125,15 @@ class LocalSandbox:
             "warnings": self.warnings,
         }
 
-    def _command(self, workdir: Path, main_py: Path, files_fd: int, limits_json: str) -> list[str]:
+    def _command(
+        self, workdir: Path, main_py: Path, files_fd: int, limits_json: str, input_dir: Path | None = None
+    ) -> list[str]:
         boot = ["-I", "/sandbox/boot.py", "/sandbox/main.py", limits_json, str(files_fd), _MPL_DIR_IN_BOX]
+        if input_dir is not None:
+            boot.append(_INPUT_DIR_IN_BOX)
         if self._bwrap is None:
-            return [self._python, "-I", str(_BOOTSTRAP), str(main_py), limits_json, str(files_fd), str(_MPL_BACKEND.parent)]
+            return [self._python, "-I", str(_BOOTSTRAP), str(main_py), limits_json, str(files_fd),
+                    str(_MPL_BACKEND.parent), *([str(input_dir)] if input_dir is not None else [])]
         cmd = [
             self._bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--uid", "65534", "--gid", "65534", "--hostname", "sandbox",
@@ -152,14 +159,22 @@ class LocalSandbox:
             "--ro-bind", str(_BOOTSTRAP), "/sandbox/boot.py",
             "--ro-bind", str(main_py), "/sandbox/main.py",
             "--ro-bind", str(_MPL_BACKEND), f"{_MPL_DIR_IN_BOX}/codesteer_mpl.py",
+            *(["--ro-bind", str(input_dir), _INPUT_DIR_IN_BOX] if input_dir is not None else []),
             "--chdir", "/work", "--clearenv",
         ]  # fmt: skip
         for key, value in _ENV.items():
             cmd += ["--setenv", key, value]
         return cmd + [self._python, *boot]
 
-    async def run(self, code: str, *, timeout_s: float | None = None, stdin: str | None = None) -> ExecResult:
-        """Run ``code`` once in a fresh sandbox.
+    async def run(
+        self,
+        code: str,
+        *,
+        timeout_s: float | None = None,
+        stdin: str | None = None,
+        files: dict[str, bytes] | None = None,
+    ) -> ExecResult:
+        """Run ``code`` once in a fresh sandbox, with ``files`` (name -> bytes) in its work directory.
 
         At the wall-clock limit (``timeout_s``, default ``limits.timeout_s``, at most
         ``limits.max_timeout_s``) the whole process group is killed and ``timed_out`` set.
@@ -170,10 +185,12 @@ class LocalSandbox:
         if not self._started:
             await self.start()
         timeout = min(timeout_s or self.limits.timeout_s, self.limits.max_timeout_s)
+        if files:
+            check_input_files(files, self.limits)
         async with self._slots:
-            return await self._run(code, timeout, stdin)
+            return await self._run(code, timeout, stdin, files or {})
 
-    async def _run(self, code: str, timeout: float, stdin: str | None) -> ExecResult:
+    async def _run(self, code: str, timeout: float, stdin: str | None, files: dict[str, bytes]) -> ExecResult:
         limits_json = json.dumps(
             {
                 "memory_bytes": self.limits.memory_mb * 1024 * 1024,
@@ -192,9 +209,17 @@ class LocalSandbox:
             workdir.mkdir()
             if self._bwrap is None:
                 main_py.chmod(0o644)
+            input_dir = None
+            if files:
+                input_dir = tmpdir / "in"
+                input_dir.mkdir()
+                for name, data in files.items():
+                    (input_dir / name).write_bytes(data)
+                    (input_dir / name).chmod(0o644)
+                input_dir.chmod(0o755)
             cgroup = self._make_cgroup()
             read_fd, write_fd = os.pipe()
-            cmd = self._command(workdir, main_py, write_fd, limits_json)
+            cmd = self._command(workdir, main_py, write_fd, limits_json, input_dir)
             if cgroup is not None:
                 # Join the groups before exec, so every descendant is counted from the start.
                 joins = " ".join(f"echo $$ > {p} &&" for p in cgroup.procs_files)
@@ -415,7 +440,8 @@ def _parse_files(raw: bytes, max_files: int) -> tuple[list[ExecFile], list[str]]
         files = []
         for item in sent["files"][:max_files]:
             base64.b64decode(item["data_b64"], validate=True)
-            files.append(ExecFile(name=os.path.basename(str(item["name"])), mime_type="image/png", data_b64=item["data_b64"]))
+            name = os.path.basename(str(item["name"]))
+            files.append(ExecFile(name=name, mime_type=mime_type_of(name), data_b64=item["data_b64"]))
         notes = [str(n)[:500] for n in sent.get("notes", [])[:4]]
         return files, notes
     except (ValueError, KeyError, TypeError, AttributeError):

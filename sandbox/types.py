@@ -24,12 +24,14 @@ class SandboxLimits(BaseModel):
     pids: int = Field(64, ge=4, description="processes and threads (docker pids limit; local: RLIMIT_NPROC where it can apply)")
     cpus: float = Field(1.0, gt=0, description="CPU share (docker)")
     max_code_bytes: int = Field(200_000, ge=100, description="largest program accepted")
-    max_files: int = Field(8, ge=0, le=64, description="figures (PNG files) returned from one run; more are left out")
-    max_file_bytes: int = Field(2_000_000, ge=1024, description="largest figure returned; larger ones are left out")
+    max_files: int = Field(8, ge=0, le=64, description="files (figures and others) returned from one run; more are left out")
+    max_file_bytes: int = Field(2_000_000, ge=1024, description="largest file returned; larger ones are left out")
+    max_input_files: int = Field(16, ge=0, le=256, description="files a caller may send into one run")
+    max_input_bytes: int = Field(4_000_000, ge=0, description="bytes of all files sent into one run together")
 
 
 class ExecFile(BaseModel):
-    """A file the code left in its work directory that the caller gets back (figures)."""
+    """A file the code left in its work directory that the caller gets back (figures, data)."""
 
     name: str
     mime_type: str

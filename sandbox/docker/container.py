@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import anyio
 
+from ..files import mime_type_of
 from ..types import ExecFile, ExecResult, SandboxLimits
 from .connection import ExecStream, attach_exec
 from .reader import SupervisorReader
@@ -114,7 +115,14 @@ class SandboxContainer:
             self.reader.feed(data)
 
     async def run(
-        self, code: str, *, stdin: str | None, timeout_s: float, limits: SandboxLimits, keep: bool
+        self,
+        code: str,
+        *,
+        stdin: str | None,
+        timeout_s: float,
+        limits: SandboxLimits,
+        keep: bool,
+        files: dict[str, bytes] | None = None,
     ) -> ExecResult:
         """Send one program and read until its end record.
 
@@ -131,6 +139,7 @@ class SandboxContainer:
             "memory_mb": limits.memory_mb,
             "max_files": limits.max_files,
             "max_file_bytes": limits.max_file_bytes,
+            "files": [{"name": n, "data_b64": base64.b64encode(d).decode()} for n, d in (files or {}).items()],
         }
         files_cap = limits.max_files * (limits.max_file_bytes * 4 // 3 + 1024) + 65536
         reader = self.reader or SupervisorReader(limits.output_bytes, files_cap)
@@ -200,7 +209,8 @@ def _result(reader: SupervisorReader, elapsed: float, backstop: bool, timeout_s:
             base64.b64decode(item["data_b64"], validate=True)
         except (KeyError, ValueError):
             continue
-        files.append(ExecFile(name=str(item["name"]), mime_type="image/png", data_b64=item["data_b64"]))
+        name = str(item["name"])
+        files.append(ExecFile(name=name, mime_type=mime_type_of(name), data_b64=item["data_b64"]))
     exit_code = end.get("exit_code")
     return ExecResult(
         stdout=_decode(reader.stdout),

@@ -7,6 +7,7 @@ import time
 
 import anyio
 
+from ..files import check_input_files
 from ..packages import SOLVER_PACKAGES
 from ..types import DockerOptions, ExecResult, SandboxLimits
 from .availability import image_of, unavailable_reason_sync
@@ -126,30 +127,36 @@ class DockerSandbox:
         timeout_s: float | None = None,
         stdin: str | None = None,
         session: str | None = None,
+        files: dict[str, bytes] | None = None,
     ) -> ExecResult:
         """Run ``code`` in a fresh container (or in session ``session``'s container).
 
         At the time limit the program and everything it started are killed with
-        SIGKILL; output past ``limits.output_bytes`` per stream is dropped; figures past
-        the file limits are left out; each of these is said in ``notes``.
+        SIGKILL; output past ``limits.output_bytes`` per stream loses its middle; ``files``
+        (name -> bytes, checked by sandbox.files) are written into the work directory first;
+        files past the file limits are left out of the result; each of these is said in ``notes``.
         """
         self._check_code(code)
+        if files:
+            check_input_files(files, self.limits)
         notes: list[str] = []
         timeout = self._timeout(timeout_s, notes)
         await self.start()
         assert self._pool is not None and self._sessions is not None
         if session is not None:
-            result = await self._run_in_session(session, code, stdin, timeout)
+            result = await self._run_in_session(session, code, stdin, timeout, files)
         else:
             box = await self._pool.acquire()
             try:
-                result = await box.run(code, stdin=stdin, timeout_s=timeout, limits=self.limits, keep=False)
+                result = await box.run(code, stdin=stdin, timeout_s=timeout, limits=self.limits, keep=False, files=files)
             finally:
                 self._pool.discard(box)
         result.notes[:0] = notes
         return result
 
-    async def _run_in_session(self, handle: str, code: str, stdin: str | None, timeout: float) -> ExecResult:
+    async def _run_in_session(
+        self, handle: str, code: str, stdin: str | None, timeout: float, files: dict[str, bytes] | None = None
+    ) -> ExecResult:
         assert self._sessions is not None
         for gone in self._sessions.expired():
             await gone.box.destroy()
@@ -157,7 +164,7 @@ class DockerSandbox:
         async with session.lock:
             if session.box.closed:
                 raise ValueError(f"session {handle!r} was closed while this run waited: run again to start a new one")
-            result = await session.box.run(code, stdin=stdin, timeout_s=timeout, limits=self.limits, keep=True)
+            result = await session.box.run(code, stdin=stdin, timeout_s=timeout, limits=self.limits, keep=True, files=files)
             session.runs += 1
             session.last_used = time.monotonic()
             if new:

@@ -233,3 +233,23 @@ async def test_start_up_warnings_reach_codesteer_config_but_not_every_steer_resu
         config = json.loads((await client.read_resource("codesteer://config")).contents[0].text)
     assert any("UNISOLATED" in w for w in config["warnings"])
     assert opened["warnings"] == []
+
+
+async def test_run_code_takes_files_in_and_returns_written_files_as_embedded_resources(client):
+    code = (
+        "rows = open('in.csv').read().splitlines()\n"
+        "open('out.json', 'w').write('{\"rows\": %d}' % len(rows))\n"
+        "open('raw.bin', 'wb').write(open('key.bin', 'rb').read()[::-1])\n"
+    )
+    result = await client.call_tool(
+        "run_code", {"code": code, "files": {"in.csv": "a\nb\nc\n", "key.bin": "base64:" + base64.b64encode(b"\x01\x02").decode()}}
+    )
+    assert not result.is_error and result.structured_content["files"] == ["out.json", "raw.bin"]
+    resources = {c.resource.uri: c.resource for c in result.content if c.type == "resource"}
+    assert resources["sandbox://run/out.json"].text == '{"rows": 3}'
+    assert base64.b64decode(resources["sandbox://run/raw.bin"].blob) == b"\x02\x01"
+
+
+async def test_run_code_refuses_a_file_name_that_leaves_the_work_directory(client):
+    result = await client.call_tool("run_code", {"code": "print(1)", "files": {"../escape.txt": "x"}})
+    assert result.is_error and "is not allowed" in result.content[0].text

@@ -101,6 +101,16 @@ def _execute(code: str, namespace: dict) -> int:
     return 0
 
 
+def _write_inputs(files) -> None:
+    """The caller's files (checked by the server) into the work directory, before the program runs."""
+    for item in files:
+        try:
+            with open(os.path.join(WORK_DIR, os.path.basename(item["name"])), "wb") as f:
+                f.write(base64.b64decode(item["data_b64"]))
+        except (OSError, KeyError, ValueError) as exc:
+            print(f"could not write the input file {item.get('name')!r}: {exc}", file=sys.stderr)
+
+
 def _save_open_figures() -> None:
     """Figures the program left open come back like shown ones (see codesteer_mpl)."""
     if "matplotlib.pyplot" not in sys.modules:
@@ -140,6 +150,7 @@ def kernel(req_fd: int, ctrl_fd: int, out_fd: int, err_fd: int) -> None:
         except EOFError:
             os._exit(0)
         _set_stdin(request.get("stdin"))
+        _write_inputs(request.get("files") or [])
         if not request.get("keep"):
             os.close(req_fd)
         code = _execute(request["code"], namespace)
@@ -258,7 +269,9 @@ def _other_processes(keep_pids) -> list:
     return found
 
 
-def _collect_figures(since: float, max_files: int, max_bytes: int, notes: list) -> list:
+def _collect_files(since: float, max_files: int, max_bytes: int, inputs: dict, notes: list) -> list:
+    """Regular, non-hidden files at the top of the work directory written since the run
+    began (inputs left as they came excepted), within the file limits; notes on the rest."""
     files = []
     try:
         names = sorted(os.listdir(WORK_DIR))
@@ -266,7 +279,7 @@ def _collect_figures(since: float, max_files: int, max_bytes: int, notes: list) 
         return files
     skipped_big, skipped_count = [], 0
     for name in names:
-        if not name.lower().endswith(".png"):
+        if name.startswith("."):
             continue
         path = os.path.join(WORK_DIR, name)
         try:
@@ -280,17 +293,20 @@ def _collect_figures(since: float, max_files: int, max_bytes: int, notes: list) 
             if st.st_size > max_bytes:
                 skipped_big.append(name)
                 continue
+            data = f.read(max_bytes + 1)
+            if inputs.get(name) == data:
+                continue
             if len(files) >= max_files:
                 skipped_count += 1
                 continue
-            files.append({"name": name, "data_b64": base64.b64encode(f.read(max_bytes + 1)).decode()})
+            files.append({"name": name, "data_b64": base64.b64encode(data).decode()})
     if skipped_big:
         notes.append(
-            f"Figures larger than {max_bytes} bytes were not returned: {', '.join(skipped_big)}; "
-            "save them at a lower dpi or size."
+            f"Files larger than {max_bytes} bytes were not returned: {', '.join(skipped_big)}; "
+            "write smaller files (figures: a lower dpi or size)."
         )
     if skipped_count:
-        notes.append(f"Only the first {max_files} figures are returned; {skipped_count} more were left out.")
+        notes.append(f"Only the first {max_files} files are returned; {skipped_count} more were left out.")
     return files
 
 
@@ -394,8 +410,15 @@ def serve_request(state: dict, request: dict) -> None:
                 f"{stream} was cut to its first and last {cap // 2} bytes or so ({fwd.dropped} bytes dropped in "
                 "between). Print less: a summary, the first lines, or the answer only."
             )
-    files = _collect_figures(
-        started_wall - 1.0, int(request.get("max_files", 8)), int(request.get("max_file_bytes", 2_000_000)), notes
+    inputs = {}
+    for item in request.get("files") or []:
+        try:
+            inputs[os.path.basename(item["name"])] = base64.b64decode(item["data_b64"])
+        except (KeyError, ValueError):
+            pass
+    files = _collect_files(
+        started_wall - 1.0, int(request.get("max_files", 8)), int(request.get("max_file_bytes", 2_000_000)), inputs,
+        notes,
     )
     if keep and (killed_kernel or not kernel_alive):
         notes.append("The session's interpreter ended, so its variables are gone; the next run starts afresh.")
