@@ -1,4 +1,4 @@
-"""The MCP layer: four tools, a prompt and two resources over ``CodeSteer``.
+"""The MCP layer: five tools, a prompt and three resources over ``CodeSteer``.
 
 Thin on purpose: each tool validates, calls the service, shapes the output. Everything a
 model must read is in the structured result (some hosts pass only structuredContent on).
@@ -24,7 +24,7 @@ from .settings import Settings
 from .steering import CodeSteer, InputError
 from .file_content import file_content
 from .tool_errors import CodeSteerServer
-from .tool_types import CheckAnswerResult, CheckSymbolicResult, RunCodeResult, SteerResult
+from .tool_types import CheckAnswerResult, CheckSymbolicResult, CloseSessionResult, RunCodeResult, SteerResult
 
 
 def build_server(settings: Settings | None = None, *, app: CodeSteer | None = None) -> MCPServer:
@@ -107,6 +107,20 @@ def build_server(settings: Settings | None = None, *, app: CodeSteer | None = No
         content.extend(file_content(f) for f in result.files)
         return CallToolResult(content=content, structured_content=structured)
 
+    @server.tool(
+        annotations=ToolAnnotations(title="Close a run_code session", destructive_hint=True, open_world_hint=False)
+    )
+    async def close_session(
+        session: Annotated[str, Field(description="the name given to run_code's `session`")],
+    ) -> CloseSessionResult:
+        """End a persistent run_code session now: its interpreter, variables and files are removed. The open
+        sessions are listed in codesteer://run_code/sessions; idle ones also end by themselves."""
+        try:
+            closed = await app.close_run_session(session)
+        except InputError as exc:
+            raise ToolError(str(exc)) from None
+        return CloseSessionResult(session=session, closed=closed)
+
     @server.tool(annotations=ToolAnnotations(title="Analyse code", read_only_hint=True, open_world_hint=False))
     async def check_symbolic(code: Annotated[str, Field(description="the Python program to analyse")]) -> CheckSymbolicResult:
         """Read a program's syntax tree and say what it does: search (loops over candidates, itertools, recursion,
@@ -146,6 +160,13 @@ def build_server(settings: Settings | None = None, *, app: CodeSteer | None = No
     async def config() -> str:
         """The settings (without secrets), the guide and sandbox in use, and any warnings."""
         return json.dumps(app.describe(), indent=2, default=str)
+
+    @server.resource(
+        "codesteer://run_code/sessions", mime_type="application/json", title="Persistent run_code sessions"
+    )
+    async def run_sessions() -> str:
+        """The persistent run_code sessions alive now (runs, age, idle time) and the limits that end them."""
+        return json.dumps(app.run_sessions(), indent=2)
 
     @server.resource("codesteer://sessions/{session_id}", mime_type="application/json", title="A session's trajectory")
     async def session(session_id: str) -> str:

@@ -298,6 +298,35 @@ class CodeSteer:
             raise InputError(str(exc)) from None
         return result.clipped(self.settings.output_chars)
 
+    def _session_sandbox(self):
+        sandbox, _ = self._backends()
+        if not getattr(sandbox, "supports_sessions", False):
+            raise InputError(
+                f"persistent sessions need the docker sandbox, and this server runs the {sandbox.name} one: "
+                "there are none to list or close"
+            )
+        return sandbox
+
+    def run_sessions(self) -> dict:
+        """The persistent run_code sessions alive now, and the limits that end them."""
+        sandbox, _ = self._backends()
+        options = self.settings.docker
+        return {
+            "supported": bool(getattr(sandbox, "supports_sessions", False)),
+            "idle_limit_s": options.session_idle_s,
+            "lifetime_s": options.session_lifetime_s,
+            "max_sessions": options.max_sessions,
+            "sessions": sandbox.list_sessions() if hasattr(sandbox, "list_sessions") else {},
+        }
+
+    async def close_run_session(self, session: str) -> bool:
+        """End persistent session ``session`` (its variables and files go); False when none was open."""
+        sandbox = self._session_sandbox()
+        try:
+            return await sandbox.close_session(session)  # type: ignore[attr-defined]
+        except ValueError as exc:  # an invalid handle
+            raise InputError(str(exc)) from None
+
     @staticmethod
     def _input_files(files: dict[str, str]) -> dict[str, bytes]:
         """run_code's ``files``: text as UTF-8, ``base64:...`` decoded; InputError on bad base64."""

@@ -58,6 +58,11 @@ class RunCodeResult(BaseModel):
     )
 
 
+class CloseSessionResult(BaseModel):
+    session: str
+    closed: bool = Field(description="false when no session of that name was open (it may have expired)")
+
+
 class CheckSymbolicResult(SymbolicReport):
     pass
 

@@ -180,6 +180,10 @@ class DockerSandbox:
                 result.notes.append(f"Session {handle!r} was ended; its variables and files are gone.")
         return result
 
+    def list_sessions(self) -> dict[str, dict]:
+        """The live sessions: handle -> runs, age_s, idle_s (expired ones are dropped at the next run or reap)."""
+        return self._sessions.describe() if self._sessions else {}
+
     async def close_session(self, handle: str) -> bool:
         """End session ``handle`` and remove its container; False when no such session."""
         assert self._sessions is not None or self._pool is None

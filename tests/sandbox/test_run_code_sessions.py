@@ -34,3 +34,32 @@ async def test_a_docker_session_keeps_variables_and_files_across_run_code_calls(
     assert second.structured_content["stdout"] == "42 kept\n"
     assert second.structured_content["backend"] == "docker"
     assert fresh.structured_content["stdout"] == "False\n"
+
+
+async def test_closing_a_session_on_the_local_sandbox_says_there_are_none(tmp_path):
+    async with Client(build_server(Settings(data_dir=tmp_path, sandbox="local"))) as client:
+        listed = await client.read_resource("codesteer://run_code/sessions")
+        result = await client.call_tool("close_session", {"session": "notebook"})
+    import json
+
+    assert json.loads(listed.contents[0].text)["supported"] is False
+    assert result.is_error and "need the docker sandbox" in result.content[0].text
+
+
+@pytest.mark.docker
+async def test_a_docker_session_is_listed_and_closed_through_the_server(tmp_path):
+    import json
+
+    require_docker()
+    settings = Settings(data_dir=tmp_path, sandbox="docker", limits=TEST_LIMITS, docker=TEST_DOCKER)
+    async with Client(build_server(settings)) as client:
+        await client.call_tool("run_code", {"code": "x = 1", "session": "nb-list"})
+        listed = json.loads((await client.read_resource("codesteer://run_code/sessions")).contents[0].text)
+        closed = (await client.call_tool("close_session", {"session": "nb-list"})).structured_content
+        again = (await client.call_tool("close_session", {"session": "nb-list"})).structured_content
+        after = json.loads((await client.read_resource("codesteer://run_code/sessions")).contents[0].text)
+        fresh = await client.call_tool("run_code", {"code": "print('x' in globals())", "session": "nb-list"})
+    assert listed["supported"] and listed["sessions"]["nb-list"]["runs"] == 1
+    assert closed == {"session": "nb-list", "closed": True} and again["closed"] is False
+    assert "nb-list" not in after["sessions"]
+    assert fresh.structured_content["stdout"] == "False\n"  # a new session under the old name starts empty

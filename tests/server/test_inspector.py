@@ -28,10 +28,10 @@ def _inspect(tmp_path, *args: str) -> dict:
     return json.loads(out.stdout)
 
 
-def test_the_inspector_lists_the_four_tools_and_the_prompt(tmp_path):
+def test_the_inspector_lists_the_tools_and_the_prompt(tmp_path):
     tools = {t["name"] for t in _inspect(tmp_path, "--method", "tools/list")["tools"]}
     prompts = {p["name"] for p in _inspect(tmp_path, "--method", "prompts/list")["prompts"]}
-    assert tools == {"steer_next", "run_code", "check_symbolic", "check_answer"}
+    assert tools == {"steer_next", "run_code", "check_symbolic", "check_answer", "close_session"}
     assert prompts == {"solve_with_codesteer"}
 
 

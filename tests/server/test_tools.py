@@ -10,9 +10,9 @@ import pytest
 pytestmark = pytest.mark.anyio
 
 
-async def test_the_server_lists_the_four_tools_with_output_schemas(client):
+async def test_the_server_lists_its_tools_with_output_schemas(client):
     tools = {t.name: t for t in (await client.list_tools()).tools}
-    assert set(tools) == {"steer_next", "run_code", "check_symbolic", "check_answer"}
+    assert set(tools) == {"steer_next", "run_code", "check_symbolic", "check_answer", "close_session"}
     for tool in tools.values():
         assert tool.output_schema is not None, tool.name
         assert tool.description

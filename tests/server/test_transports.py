@@ -28,7 +28,7 @@ async def test_serve_over_stdio_lists_and_calls_the_tools(tmp_path):
     )
     async with Client(params) as client:
         names = {t.name for t in (await client.list_tools()).tools}
-        assert names == {"steer_next", "run_code", "check_symbolic", "check_answer"}
+        assert names == {"steer_next", "run_code", "check_symbolic", "check_answer", "close_session"}
         opened = (await client.call_tool("steer_next", {"question": "Compute 2**20."})).structured_content
         step = (
             await client.call_tool(
