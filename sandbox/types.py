@@ -111,9 +111,18 @@ class Sandbox(Protocol):
     async def start(self) -> None:
         """Prepare the backend (check tools, warm a pool). Idempotent."""
 
-    async def run(self, code: str, *, timeout_s: float | None = None, stdin: str | None = None) -> ExecResult:
-        """Run ``code`` as a Python program and report what happened. Never raises for
-        anything the code does; raises only when the backend itself is unusable."""
+    async def run(
+        self,
+        code: str,
+        *,
+        timeout_s: float | None = None,
+        stdin: str | None = None,
+        files: dict[str, bytes] | None = None,
+    ) -> ExecResult:
+        """Run ``code`` as a Python program, with ``files`` (name -> bytes, see sandbox.files)
+        in its work directory, and report what happened, the files it wrote included. Never
+        raises for anything the code does; raises ValueError for files it refuses, and
+        otherwise only when the backend itself is unusable."""
 
     async def aclose(self) -> None:
         """Release every resource (processes, containers). Idempotent."""
