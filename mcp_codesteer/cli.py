@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "symbench": ("symbench.cli", "list, show, generate and verify SymBench tasks; check stored golds; export"),
     "sandbox": ("sandbox.command", "build the docker sandbox image, or check which sandbox would be used"),
     "guide": ("guide.command", "serve a guide model with vLLM and print the --guide string to use"),
+    "train": ("mcp_codesteer.commands.train", "train a guide: synth, data, sft, dpo (extra 'train' for sft/dpo)"),
 }
 
 

@@ -207,6 +207,17 @@ class CodeSteer:
         result.warnings.extend(warnings)
         return result
 
+    async def assess(self, trajectory: Trajectory, response: str) -> Round:
+        """The round ``response`` makes on ``trajectory`` (program run, code analysed, answer
+        checked), as ``step`` makes it before asking the guide; nothing is stored. Training's
+        synthesis uses it to follow several guidance branches from one state."""
+        sandbox, _ = self._backends()
+        return await self._round(sandbox, trajectory, response)
+
+    def next_prompt(self, trajectory: Trajectory, round_: Round | None, guidance: Guidance) -> str:
+        """What steer_next would tell the TaskLLM after ``round_`` and ``guidance``."""
+        return self._result(trajectory, round_, guidance).prompt
+
     async def _round(self, sandbox: Sandbox, trajectory: Trajectory, response: str) -> Round:
         code = extract_python(response)
         round_ = Round(index=len(trajectory.rounds) + 1, response=response, code=code)

@@ -105,7 +105,10 @@ def build_trainer(options: SFTOptions, rows: list[dict[str, Any]] | None = None)
 
 def train(options: SFTOptions) -> dict[str, Any]:
     """Train, save the adapter (or model), tokenizer and card to ``options.out``; the metrics."""
-    rows = load_rows(options.data, "sft")
+    return train_rows(options, load_rows(options.data, "sft"))
+
+
+def train_rows(options: SFTOptions, rows: list[dict[str, Any]]) -> dict[str, Any]:
     trainer = build_trainer(options, rows)
     started = time.perf_counter()
     resume = last_checkpoint(options.out) if options.resume else None

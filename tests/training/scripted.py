@@ -1,0 +1,47 @@
+"""Scripted models for synthesis tests: a TaskLLM that is right in code and wrong in text,
+and a function guide that alternates its replies so that branches differ."""
+
+from __future__ import annotations
+
+from guide.codesteer_format import CODE_TOKEN, RETURN_TOKEN, TEXT_TOKEN
+from guide.prompts import CODE_FIRST
+from mcp_codesteer.eval.providers.mock import MockTaskLLM
+
+REFINE = "<<<Check the answer once more with a program that tests it.>>>"
+
+
+def task_llm(golds: dict[str, str]) -> MockTaskLLM:
+    """Answers with a program printing the gold when first told to write code, with a wrong
+    text answer otherwise. The test computes the golds; the model never sees them."""
+
+    def respond(messages) -> str:
+        first = messages[0].content
+        gold = next((g for q, g in golds.items() if first.startswith(q.strip())), None)
+        if gold is None:
+            raise AssertionError(f"the TaskLLM was sent a question the test did not plan: {first[:80]!r}")
+        if CODE_FIRST in first:
+            return f"I compute it.\n```python\nprint({gold!r})\n```"
+        return "Reasoning in text, I get <<<0>>>."
+
+    return MockTaskLLM(respond, name="scripted")
+
+
+class FunctionGuide:
+    """The sampling guide's chat model: code/text at the first decision, then return or
+    refine, alternating call by call; always return from the second round on."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.seen: list[list[dict[str, str]]] = []
+
+    async def __call__(self, messages: list[dict[str, str]]) -> tuple[str, dict[str, int]]:
+        self.calls += 1
+        self.seen.append(messages)
+        decided = sum(1 for m in messages if m["role"] == "assistant")
+        if decided == 0:
+            reply = CODE_TOKEN if self.calls % 2 else TEXT_TOKEN
+        elif decided == 1:
+            reply = RETURN_TOKEN if self.calls % 2 else REFINE
+        else:
+            reply = RETURN_TOKEN
+        return reply, {"input_tokens": sum(len(m["content"]) for m in messages) // 4, "output_tokens": 3}

@@ -1,0 +1,96 @@
+"""Synthesis through the server's steering service, with a scripted TaskLLM and a function guide."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+
+import pytest
+
+import symbench
+from training import data as tdata
+from training.synth import DEFAULT_SEED, SamplingGuide, SynthConfig, TreeLog, plan_questions, stored_questions
+from mcp_codesteer.commands.train_synth import synthesize_with_service
+
+from scripted import FunctionGuide, task_llm
+
+TASKS = ["statistical_counting", "pooling"]
+needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed (apt-get install bubblewrap)")
+
+
+def _args(**kw) -> argparse.Namespace:
+    base = dict(sandbox="local", concurrency=2, temperature=0.0, max_tokens=512, api_key=None, base_url=None, data_dir=None)
+    return argparse.Namespace(**{**base, **kw})
+
+
+def _golds(config: SynthConfig) -> dict[str, str]:
+    return {s.question: t.gold_answer(s) for t, s in plan_questions(config.tasks, config.questions_per_task, config.seed)}
+
+
+def test_generated_training_questions_never_equal_a_stored_test_question(symbench_dir):
+    seen = [t.name for t in symbench.all_tasks() if t.seen]
+    stored = stored_questions(symbench_dir, seen)
+    assert len(stored) > 500
+    unfiltered = plan_questions(seen, 20)
+    assert all(s.source == f"generated:{DEFAULT_SEED + i // len(seen)}" for i, (_, s) in enumerate(unfiltered))
+    colliding = {(t.name, s.id) for t, s in unfiltered if s.question.strip() in stored}
+    # small question spaces (Game 24's four numbers) do meet the stored test set: the filter must act
+    assert colliding
+    planned = plan_questions(seen, 20, exclude=stored)
+    assert not {s.question.strip() for _, s in planned} & stored
+    assert [(t.name, s.id) for t, s in planned] == [(t.name, s.id) for t, s in unfiltered if (t.name, s.id) not in colliding]
+
+
+def test_unseen_tasks_are_refused_for_training():
+    unseen = next(t.name for t in symbench.all_tasks() if not t.seen)
+    with pytest.raises(ValueError, match="unseen"):
+        plan_questions([unseen], 1)
+
+
+@needs_bwrap
+@pytest.mark.anyio
+async def test_synthesis_explores_branches_scores_leaves_and_resumes_without_rerunning(tmp_path):
+    config = SynthConfig(tasks=TASKS, questions_per_task=2, branches=2, branch_at=[0, 1], max_rounds=4)
+    guide_model = FunctionGuide()
+    llm = task_llm(_golds(config))
+    totals = await synthesize_with_service(tmp_path, config, _args(), task_llm=llm, guide=SamplingGuide(guide_model))
+    assert totals["written"] == 4 and totals["rollouts"] == 16
+    trees = tdata.read_trees(tmp_path)
+    assert sorted(t.key for t in trees) == sorted(f"{t}/{s.id}" for t, s in [(t.name, s) for t, s in plan_questions(TASKS, 2)])
+    for tree in trees:
+        assert tree.error is None
+        assert len(tree.rollouts) == 4
+        by_first = {}
+        for r in tree.rollouts:
+            by_first.setdefault(r.trajectory.first.action.value, []).append(r)
+        assert sorted(by_first) == ["code", "text"]
+        # under each first choice: return at once (depth 1), or refine and return (depth 2)
+        assert sorted(r.score for r in by_first["code"]) == [13.0, 14.0]
+        assert sorted(r.score for r in by_first["text"]) == [-2.0, -1.0]
+        assert sorted(len(r.path) for r in tree.rollouts) == [2, 2, 3, 3]
+        code = by_first["code"][0].path[0]
+        assert tree.score((code,)) == 13.5 and tree.score((1 - code,)) == -1.5
+        # the rounds were made by the server's service: the program ran in the sandbox and was analysed
+        round1 = by_first["code"][0].trajectory.rounds[0]
+        assert round1.execution is not None and round1.execution.exit_code == 0 and round1.symbolic is not None
+        assert tree.usage["calls"] == 4  # TaskLLM turns: round 1, and round 2 after the refine, per first choice
+    assert totals["task_llm"].calls == 16 and totals["guide"].calls == guide_model.calls
+    # no gold ever reached the guide: it saw questions, responses and the server's checks only
+    assert not any("gold" in m["content"].lower() for conv in guide_model.seen for m in conv)
+
+    # a killed run leaves a torn line; resuming skips what was written and repairs the tail
+    with open(tmp_path / tdata.TREES_FILE, "a", encoding="utf-8") as fh:
+        fh.write('{"key": "torn')
+    more = SynthConfig(**{**config.model_dump(), "questions_per_task": 3})
+    again = await synthesize_with_service(tmp_path, more, _args(), task_llm=task_llm(_golds(more)),
+                                          guide=SamplingGuide(FunctionGuide()))
+    assert (again["already_done"], again["written"]) == (4, 2)
+    lines = (tmp_path / tdata.TREES_FILE).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 6 and len({json.loads(line)["key"] for line in lines}) == 6
+    assert TreeLog(tmp_path).done_keys == {json.loads(line)["key"] for line in lines}
+
+    built = tdata.build(synth_dirs=[tmp_path])
+    assert len(built.conversations) == 12 and all(c.messages[1]["content"] == "<<<Code>>>" for c in built.conversations)
+    assert [p.decision for p in built.pairs] == [0] * 6
+    assert all((p.chosen, p.rejected, p.margin) == ("<<<Code>>>", "<<<Text>>>", 15.0) for p in built.pairs)
