@@ -103,7 +103,7 @@ def trainer_arguments(options: CommonOptions, dtype_name: str) -> dict[str, Any]
         "seed": options.seed,
         "bf16": dtype_name == "bf16",
         "fp16": dtype_name == "fp16",
-        "gradient_checkpointing": options.gradient_checkpointing,
+        _checkpointing_field(): options.gradient_checkpointing,
         "report_to": "none",
         "max_length": options.max_length,
         "dataloader_num_workers": 0,
@@ -114,3 +114,13 @@ def last_checkpoint(out: Path) -> str | None:
     from transformers.trainer_utils import get_last_checkpoint
 
     return get_last_checkpoint(str(out)) if Path(out).is_dir() else None
+
+
+def _checkpointing_field() -> str:
+    """transformers 5 renamed gradient_checkpointing to activation_checkpointing (and warns on the old name)."""
+    import dataclasses
+
+    from transformers import TrainingArguments
+
+    names = {f.name for f in dataclasses.fields(TrainingArguments)}
+    return "activation_checkpointing" if "activation_checkpointing" in names else "gradient_checkpointing"
