@@ -26,15 +26,16 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import anyio
 from pydantic import BaseModel, Field
 
+from guide.chat import ChatMessage, ChatModel, Completion, GenerateSettings, aclose_model, as_messages
 from guide.codesteer_format import FormatLimits, render_guidance
-from guide.model_guide import ModelGuide
+from guide.model_guide import GUIDE_MAX_TOKENS, ModelGuide
 from guide.rules import best_answer
 from guide.types import Action, Guidance, Guide, Round, Trajectory
 
@@ -47,8 +48,6 @@ generated runs start at 0, so the two never meet."""
 HEADER_FILE = "synth.json"
 
 Messages = list[dict[str, str]]
-ChatFn = Callable[[Messages], Awaitable[tuple[str, dict[str, int]]]]
-"""One chat call: the conversation in, (reply, usage {'input_tokens', 'output_tokens'}) out."""
 
 
 class SynthConfig(BaseModel):
@@ -70,14 +69,38 @@ class SynthConfig(BaseModel):
 
 
 class Usage(BaseModel):
+    """Calls and tokens spent, for the cost report."""
+
     calls: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
 
-    def add(self, usage: dict[str, int] | None) -> None:
+    def add(self, completion: Completion) -> None:
         self.calls += 1
-        self.input_tokens += int((usage or {}).get("input_tokens") or 0)
-        self.output_tokens += int((usage or {}).get("output_tokens") or 0)
+        self.input_tokens += completion.usage.input_tokens
+        self.output_tokens += completion.usage.output_tokens
+
+    def merge(self, other: "Usage") -> None:
+        self.calls += other.calls
+        self.input_tokens += other.input_tokens
+        self.output_tokens += other.output_tokens
+
+
+class MeteredModel:
+    """A chat model that counts what it is asked (calls, tokens) into ``usage``."""
+
+    def __init__(self, model: ChatModel, usage: Usage | None = None):
+        self.model = model
+        self.name = model.name
+        self.usage = usage or Usage()
+
+    async def generate(self, messages: Sequence[ChatMessage], settings: GenerateSettings | None = None) -> Completion:
+        completion = await self.model.generate(messages, settings)
+        self.usage.add(completion)
+        return completion
+
+    async def aclose(self) -> None:
+        await aclose_model(self.model)
 
 
 class Stepper(Protocol):
@@ -92,29 +115,16 @@ class Stepper(Protocol):
         ...
 
 
-class _ChatBackend:
-    """ModelGuide's backend over a chat function, counting the guide's calls and tokens."""
-
-    def __init__(self, chat: ChatFn, name: str, usage: Usage):
-        self.chat, self.name, self.usage = chat, name, usage
-
-    async def generate(self, messages: Messages) -> str:
-        text, usage = await self.chat(messages)
-        self.usage.add(usage)
-        return text
-
-    async def aclose(self) -> None:
-        return None
-
-
 class SamplingGuide(ModelGuide):
-    """The CodeSteer guide over a chat model that samples (temperature > 0): ask it twice
-    from one state and it may decide differently. Replies it cannot use fall back to the
-    rules guide, as at serving time."""
+    """The CodeSteer guide over a chat model that samples (``temperature`` > 0): asked twice
+    from one state it may decide differently. Replies it cannot use fall back to the rules
+    guide, as at serving time. ``usage`` counts its calls and tokens."""
 
-    def __init__(self, chat: ChatFn, *, name: str = "sampler", limits: FormatLimits | None = None):
+    def __init__(self, model: ChatModel, *, temperature: float = 1.0, max_tokens: int = GUIDE_MAX_TOKENS,
+                 limits: FormatLimits | None = None):
         self.usage = Usage()
-        super().__init__(_ChatBackend(chat, name, self.usage), limits=limits)
+        super().__init__(MeteredModel(model, self.usage), limits=limits,
+                         settings=GenerateSettings(temperature=temperature, max_tokens=max_tokens))
 
 
 def plan_questions(task_names: Iterable[str], per_task: int, seed: int = DEFAULT_SEED, *,
@@ -160,12 +170,14 @@ def stored_questions(data_dir: Path | None, task_names: Iterable[str]) -> set[st
 class Explorer:
     """Explores one question's tree of guidance."""
 
-    def __init__(self, config: SynthConfig, *, task_llm: ChatFn, guide: Guide, stepper: Stepper):
+    def __init__(self, config: SynthConfig, *, task_llm: ChatModel, guide: Guide, stepper: Stepper,
+                 settings: GenerateSettings | None = None):
         self.config = config
-        self.task_llm = task_llm
+        self.task_llm = MeteredModel(task_llm)
+        self.task_usage = self.task_llm.usage
+        self.settings = settings
         self.guide = guide
         self.stepper = stepper
-        self.task_usage = Usage()
 
     async def _decisions(self, trajectory: Trajectory, wanted: int) -> list[Guidance]:
         """Up to ``wanted`` decisions that read differently, from ``sample_attempts * wanted`` draws."""
@@ -206,8 +218,7 @@ class Explorer:
                 continue
             prompt = self.stepper.next_prompt(branch, last, decision)
             conversation = [*messages, {"role": "user", "content": prompt}]
-            response, usage = await self.task_llm(conversation)
-            self.task_usage.add(usage)
+            response = (await self.task_llm.generate(as_messages(conversation), self.settings)).text
             round_ = await self.stepper.assess(branch, response)
             branch.rounds.append(round_)
             await self._grow(task, sample, branch, [*conversation, {"role": "assistant", "content": response}],
@@ -265,9 +276,10 @@ async def synthesize(
     config: SynthConfig,
     questions: list[tuple[Any, Any]],
     *,
-    task_llm: ChatFn,
+    task_llm: ChatModel,
     guide: Guide,
     stepper: Stepper,
+    settings: GenerateSettings | None = None,
     concurrency: int = 4,
     on_tree: Callable[[SynthTree], None] | None = None,
 ) -> dict[str, Any]:
@@ -284,7 +296,7 @@ async def synthesize(
     async def worker() -> None:
         async with receive.clone() as queue:
             async for task, sample in queue:
-                explorer = Explorer(config, task_llm=task_llm, guide=guide, stepper=stepper)
+                explorer = Explorer(config, task_llm=task_llm, guide=guide, stepper=stepper, settings=settings)
                 tree = SynthTree(key=f"{task.name}/{sample.id}", task=task.name, sample_id=sample.id,
                                  question=sample.question, source=sample.source)
                 try:
@@ -292,9 +304,7 @@ async def synthesize(
                 except Exception as exc:  # one question failing must not end the synthesis
                     tree.error = f"{type(exc).__name__}: {exc}"
                 tree.usage = explorer.task_usage.model_dump()
-                totals["task_llm"].calls += explorer.task_usage.calls
-                totals["task_llm"].input_tokens += explorer.task_usage.input_tokens
-                totals["task_llm"].output_tokens += explorer.task_usage.output_tokens
+                totals["task_llm"].merge(explorer.task_usage)
                 if await anyio.to_thread.run_sync(log.append, tree):
                     totals["written"] += 1
                     totals["rollouts"] += len(tree.rollouts)

@@ -15,6 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from guide.chat import MODEL_SPEC_HELP
 from training.config import DPOOptions, SFTOptions, add_flags, from_args
 
 DEFAULT_GUIDE_TEMPERATURE = 1.0
@@ -36,13 +37,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     tree.add_argument("--max-rounds", type=int, default=6, help="TaskLLM turns per rollout")
     tree.add_argument("--task-checks", action="store_true", help="let the task's constraint check speak in the rounds (never the gold)")
     models = synth.add_argument_group("models")
-    models.add_argument("--task-llm", help="the TaskLLM: openai:<model> | anthropic:<model> | hf:<path> | mock[:FILE]")
+    models.add_argument("--task-llm", help=f"the TaskLLM, {MODEL_SPEC_HELP}")
     models.add_argument("--guide-model", help="the sampling guide as a chat model (same forms as --task-llm), given the CodeSteer format")
     models.add_argument("--guide", default=None, help="or a guide string (rules | hf:DIR | openai:URL#model) for an already trained guide")
     models.add_argument("--guide-temperature", type=float, default=DEFAULT_GUIDE_TEMPERATURE)
     models.add_argument("--temperature", type=float, default=0.0, help="the TaskLLM's temperature")
     models.add_argument("--max-tokens", type=int, default=4096, help="the TaskLLM's longest reply")
-    models.add_argument("--base-url", default=None, help="API base URL for openai: models (default $OPENAI_BASE_URL)")
     models.add_argument("--api-key", default=None, help="API key (default from the environment); never stored")
     control = synth.add_argument_group("run control")
     control.add_argument("--out", type=Path, required=True, help="synthesis directory (trees.jsonl, synth.json, server/)")

@@ -14,8 +14,9 @@ from typing import Any
 
 import anyio
 
+from guide.chat import ChatModel, GenerateSettings, ModelOptions, resolve_chat_model
 from guide.types import Guidance, Guide, Round, Trajectory
-from training.synth import DEFAULT_SEED, ChatFn, SamplingGuide, SynthConfig, plan_questions, read_header, stored_questions
+from training.synth import DEFAULT_SEED, SamplingGuide, SynthConfig, plan_questions, read_header, stored_questions
 
 from ..settings import Settings
 from ..steering import CodeSteer
@@ -34,16 +35,8 @@ class ServiceStepper:
         return self.app.next_prompt(trajectory, round_, guidance)
 
 
-def chat_of(llm: Any, settings: Any) -> ChatFn:
-    """A chat function over an eval TaskLLM provider."""
-    from ..eval.providers.base import Message
-
-    async def chat(messages: list[dict[str, str]]) -> tuple[str, dict[str, int]]:
-        completion = await llm.generate([Message(**m) for m in messages], settings)
-        usage = completion.usage
-        return completion.text, {"input_tokens": usage.input_tokens or 0, "output_tokens": usage.output_tokens or 0}
-
-    return chat
+def _model(spec: str, args: argparse.Namespace) -> ChatModel:
+    return resolve_chat_model(spec, ModelOptions(api_key=args.api_key) if args.api_key else None)
 
 
 def seen_task_names(spec: str) -> list[str]:
@@ -69,40 +62,31 @@ def config_from_args(args: argparse.Namespace) -> SynthConfig:
     )
 
 
-def build_guide(config: SynthConfig, args: argparse.Namespace, *, guide_model: Any = None) -> Guide:
-    """The sampling guide: a chat model in the CodeSteer format, or a guide string."""
+def build_guide(config: SynthConfig, args: argparse.Namespace) -> Guide:
+    """The sampling guide: a chat model in the CodeSteer format (--guide-model), or a guide string (--guide)."""
     from guide import create_guide
 
-    from ..eval.providers import resolve_task_llm
-    from ..eval.providers.base import GenerationSettings
-
-    if guide_model is None and (args.guide_model or not args.guide):
-        guide_model = resolve_task_llm(config.guide, api_key=args.api_key, base_url=args.base_url)
-    if guide_model is not None:
-        settings = GenerationSettings(temperature=args.guide_temperature, max_tokens=1024)
-        return SamplingGuide(chat_of(guide_model, settings), name=f"sampler:{config.guide}")
+    if args.guide_model:
+        return SamplingGuide(_model(config.guide, args), temperature=args.guide_temperature)
     return create_guide(config.guide)
 
 
 async def synthesize_with_service(directory: Path, config: SynthConfig, args: argparse.Namespace, *,
-                                  task_llm: Any = None, guide: Guide | None = None, on_tree=None) -> dict:
+                                  task_llm: ChatModel | None = None, guide: Guide | None = None, on_tree=None) -> dict:
     """Start the steering service in ``directory``/server and synthesize; the totals."""
     from training.synth import synthesize
 
-    from ..eval.providers import resolve_task_llm
-    from ..eval.providers.base import GenerationSettings
-
     questions = plan_questions(config.tasks, config.questions_per_task, config.seed,
                                exclude=stored_questions(_data_dir(args), config.tasks))
-    task_llm = task_llm or resolve_task_llm(config.task_llm, api_key=args.api_key, base_url=args.base_url)
+    task_llm = task_llm or _model(config.task_llm, args)
     guide = guide or build_guide(config, args)
     settings = Settings(data_dir=directory / "server", sandbox=args.sandbox, max_rounds=config.max_rounds)
     app = CodeSteer(settings, guide=guide)
     await app.start()
     try:
-        llm_settings = GenerationSettings(temperature=args.temperature, max_tokens=args.max_tokens)
-        return await synthesize(directory, config, questions, task_llm=chat_of(task_llm, llm_settings), guide=guide,
-                                stepper=ServiceStepper(app), concurrency=args.concurrency, on_tree=on_tree)
+        return await synthesize(directory, config, questions, task_llm=task_llm, guide=guide, stepper=ServiceStepper(app),
+                                settings=GenerateSettings(temperature=args.temperature, max_tokens=args.max_tokens),
+                                concurrency=args.concurrency, on_tree=on_tree)
     finally:
         await app.aclose()
 

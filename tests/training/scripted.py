@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from guide.codesteer_format import CODE_TOKEN, RETURN_TOKEN, TEXT_TOKEN
 from guide.prompts import CODE_FIRST
-from mcp_codesteer.eval.providers.mock import MockTaskLLM
+from guide.chat import ChatMessage, FunctionModel, GenerateSettings, MockModel
 
 REFINE = "<<<Check the answer once more with a program that tests it.>>>"
 
 
-def task_llm(golds: dict[str, str]) -> MockTaskLLM:
+def task_llm(golds: dict[str, str]) -> MockModel:
     """Answers with a program printing the gold when first told to write code, with a wrong
     text answer otherwise. The test computes the golds; the model never sees them."""
 
@@ -23,25 +23,26 @@ def task_llm(golds: dict[str, str]) -> MockTaskLLM:
             return f"I compute it.\n```python\nprint({gold!r})\n```"
         return "Reasoning in text, I get <<<0>>>."
 
-    return MockTaskLLM(respond, name="scripted")
+    return MockModel(respond, name="scripted")
 
 
 class FunctionGuide:
-    """The sampling guide's chat model: code/text at the first decision, then return or
+    """The sampling guide's function: code/text at the first decision, then return or
     refine, alternating call by call; always return from the second round on."""
 
     def __init__(self) -> None:
         self.calls = 0
-        self.seen: list[list[dict[str, str]]] = []
+        self.seen: list[list[ChatMessage]] = []
+        self.model = FunctionModel(self, name="function:guide")
 
-    async def __call__(self, messages: list[dict[str, str]]) -> tuple[str, dict[str, int]]:
+    def __call__(self, messages: list[ChatMessage], settings: GenerateSettings) -> str:
         self.calls += 1
         self.seen.append(messages)
-        decided = sum(1 for m in messages if m["role"] == "assistant")
+        decided = sum(1 for m in messages if m.role == "assistant")
         if decided == 0:
             reply = CODE_TOKEN if self.calls % 2 else TEXT_TOKEN
         elif decided == 1:
             reply = RETURN_TOKEN if self.calls % 2 else REFINE
         else:
             reply = RETURN_TOKEN
-        return reply, {"input_tokens": sum(len(m["content"]) for m in messages) // 4, "output_tokens": 3}
+        return reply

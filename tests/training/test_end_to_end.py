@@ -26,16 +26,16 @@ pytestmark = [
 
 
 @pytest.mark.anyio
-async def test_a_guide_trained_from_synthesis_steers_a_session_through_the_mcp_server(tmp_path, capsys):
+async def test_a_guide_trained_from_synthesis_steers_a_session_through_the_mcp_server(tmp_path, capsys, real_model_requests):
     pytest.importorskip("trl", reason="training needs the 'train' extra")
     pytest.importorskip("peft", reason="training needs the 'train' extra")
     # 1. synthesis through the steering service
     config = SynthConfig(tasks=["statistical_counting", "pooling"], questions_per_task=2, branches=2, branch_at=[0, 1])
     planned = plan_questions(config.tasks, config.questions_per_task, config.seed)
     golds = {s.question: t.gold_answer(s) for t, s in planned}
-    args = argparse.Namespace(sandbox="local", concurrency=2, temperature=0.0, max_tokens=512, api_key=None, base_url=None,
+    args = argparse.Namespace(sandbox="local", concurrency=2, temperature=0.0, max_tokens=512, api_key=None,
                               data_dir=None)
-    await synthesize_with_service(tmp_path / "synth", config, args, task_llm=task_llm(golds), guide=SamplingGuide(FunctionGuide()))
+    await synthesize_with_service(tmp_path / "synth", config, args, task_llm=task_llm(golds), guide=SamplingGuide(FunctionGuide().model))
 
     # 2. data, through the command
     assert cli_main(["train", "data", "--synth", str(tmp_path / "synth"), "--out", str(tmp_path / "data")]) == 0
@@ -65,5 +65,5 @@ async def test_a_guide_trained_from_synthesis_steers_a_session_through_the_mcp_s
         response = f"```python\nprint({task.gold_answer(sample)!r})\n```"
         second = (await client.call_tool("steer_next", {"session_id": first["session_id"], "response": response})).structured_content
         assert second["guide"] == "hf" and second["round"] == 1
-        model = app.guide.backend._model
+        model = app.guide.model._model
         assert getattr(model, "peft_config", None), "the hf guide did not load the LoRA adapter"
