@@ -64,7 +64,11 @@ def base_of(sft: Path) -> str:
 
 
 def train(options: DPOOptions) -> dict[str, Any]:
-    rows = load_rows(options.data, "dpo")
+    """Train, save the adapter (or model), tokenizer and card to ``options.out``; the metrics."""
+    return train_rows(options, load_rows(options.data, "dpo"))
+
+
+def train_rows(options: DPOOptions, rows: list[dict[str, Any]]) -> dict[str, Any]:
     trainer = build_trainer(options, rows)
     started = time.perf_counter()
     resume = last_checkpoint(options.out) if options.resume else None

@@ -59,7 +59,11 @@ class SynthConfig(BaseModel):
     sample_attempts: int = Field(3, ge=1, description="guide samples drawn per wanted branch before settling for fewer")
     max_rounds: int = Field(6, ge=1, description="TaskLLM turns per rollout")
     task_llm: str = ""
-    guide: str = ""
+    task_temperature: float = 0.0
+    task_max_tokens: int = 4096
+    guide: str = Field("", description="the sampling guide: a chat model string, or a guide string (guide_is_model False)")
+    guide_is_model: bool = True
+    guide_temperature: float = 1.0
     scoring_mode: str = "strict"
     task_checks: bool = Field(False, description="name the task to the server, so its constraint check (never the gold) speaks")
 

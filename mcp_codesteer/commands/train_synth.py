@@ -57,8 +57,9 @@ def config_from_args(args: argparse.Namespace) -> SynthConfig:
     return SynthConfig(
         tasks=seen_task_names(args.tasks), questions_per_task=args.questions_per_task,
         seed=DEFAULT_SEED if args.seed is None else args.seed, branches=args.branches, branch_at=branch_at,
-        max_rounds=args.max_rounds, task_llm=args.task_llm, guide=args.guide_model or args.guide,
-        task_checks=args.task_checks,
+        max_rounds=args.max_rounds, task_llm=args.task_llm, task_temperature=args.temperature,
+        task_max_tokens=args.max_tokens, guide=args.guide_model or args.guide, guide_is_model=bool(args.guide_model),
+        guide_temperature=args.guide_temperature, task_checks=args.task_checks,
     )
 
 
@@ -66,8 +67,8 @@ def build_guide(config: SynthConfig, args: argparse.Namespace) -> Guide:
     """The sampling guide: a chat model in the CodeSteer format (--guide-model), or a guide string (--guide)."""
     from guide import create_guide
 
-    if args.guide_model:
-        return SamplingGuide(_model(config.guide, args), temperature=args.guide_temperature)
+    if config.guide_is_model:
+        return SamplingGuide(_model(config.guide, args), temperature=config.guide_temperature)
     return create_guide(config.guide)
 
 
@@ -85,7 +86,7 @@ async def synthesize_with_service(directory: Path, config: SynthConfig, args: ar
     await app.start()
     try:
         return await synthesize(directory, config, questions, task_llm=task_llm, guide=guide, stepper=ServiceStepper(app),
-                                settings=GenerateSettings(temperature=args.temperature, max_tokens=args.max_tokens),
+                                settings=GenerateSettings(temperature=config.task_temperature, max_tokens=config.task_max_tokens),
                                 concurrency=args.concurrency, on_tree=on_tree)
     finally:
         await app.aclose()

@@ -96,3 +96,30 @@ async def test_synthesis_explores_branches_scores_leaves_and_resumes_without_rer
     assert len(built.conversations) == 12 and all(c.messages[1]["content"] == "<<<Code>>>" for c in built.conversations)
     assert [p.decision for p in built.pairs] == [0] * 6
     assert all((p.chosen, p.rejected, p.margin) == ("<<<Code>>>", "<<<Text>>>", 15.0) for p in built.pairs)
+
+
+@needs_bwrap
+def test_the_synth_command_writes_once_refuses_to_overwrite_and_resumes(tmp_path, capsys):
+    from mcp_codesteer.cli import main as cli_main
+
+    out = tmp_path / "synth"
+    argv = ["train", "synth", "--task-llm", "mock", "--guide", "rules", "--tasks", "pooling", "--questions-per-task", "2",
+            "--branches", "1", "--sandbox", "local", "--no-progress", "--out", str(out)]
+    assert cli_main(argv) == 0
+    assert "2 questions written this call" in capsys.readouterr().err
+    assert len(tdata.read_trees(out)) == 2 and json.loads((out / "synth.json").read_text())["tasks"] == ["pooling"]
+    assert cli_main(argv) == 2
+    assert "--resume" in capsys.readouterr().err
+    assert cli_main(["train", "synth", "--resume", "--sandbox", "local", "--no-progress", "--out", str(out)]) == 0
+    assert "0 questions written this call (2 already done of 2)" in capsys.readouterr().err
+
+
+def test_a_resumed_synthesis_rebuilds_the_sampling_guide_from_its_header(tmp_path):
+    from mcp_codesteer.commands.train_synth import build_guide
+    from training.synth import read_header, write_header
+
+    write_header(tmp_path, SynthConfig(tasks=["pooling"], guide="mock", guide_is_model=True, guide_temperature=0.7))
+    guide = build_guide(read_header(tmp_path), argparse.Namespace(api_key=None, guide_model=None))
+    assert isinstance(guide, SamplingGuide) and guide.settings.temperature == 0.7
+    write_header(tmp_path, SynthConfig(tasks=["pooling"], guide="rules", guide_is_model=False))
+    assert build_guide(read_header(tmp_path), argparse.Namespace(api_key=None, guide_model=None)).name == "rules"

@@ -73,11 +73,29 @@ def test_dpo_starts_from_the_sft_adapter_and_changes_it_in_three_steps(tiny_base
     sft.train_rows(sft_options, rows)
     pairs = [{"prompt": r["messages"][:1], "chosen": [{"role": "assistant", "content": CODE_TOKEN}],
               "rejected": [{"role": "assistant", "content": TEXT_TOKEN}]} for r in rows]
-    trainer = dpo.build_trainer(_options(DPOOptions, tmp_path, sft=tmp_path / "sft", out=tmp_path / "dpo", learning_rate=1e-3), pairs)
+    dpo_options = _options(DPOOptions, tmp_path, sft=tmp_path / "sft", out=tmp_path / "dpo", learning_rate=1e-3)
+    trainer = dpo.build_trainer(dpo_options, pairs)
     before = _trainable(trainer.model)
     assert before and all(".default." in n for n in before)  # the "ref" copy stays frozen
     trainer.train()
     assert any("lora_B" in n for n in _changed(before, trainer.model))
+
+
+def test_dpo_output_is_one_adapter_over_the_base_with_a_card(tiny_base, tmp_path):
+    import json
+
+    from peft import PeftConfig
+
+    rows = [{"messages": _conversation("Make 24 from 1 2 3 4", CODE_TOKEN)}]
+    sft.train_rows(_options(SFTOptions, tmp_path, model=str(tiny_base), out=tmp_path / "sft", max_steps=1, batch_size=1), rows)
+    pairs = [{"prompt": rows[0]["messages"][:1], "chosen": [{"role": "assistant", "content": CODE_TOKEN}],
+              "rejected": [{"role": "assistant", "content": TEXT_TOKEN}]}]
+    dpo.train_rows(_options(DPOOptions, tmp_path, sft=tmp_path / "sft", out=tmp_path / "dpo", max_steps=1, batch_size=1), pairs)
+    out = tmp_path / "dpo"
+    assert PeftConfig.from_pretrained(str(out)).base_model_name_or_path == str(tiny_base)
+    assert not (out / "ref").exists()  # TRL's frozen reference copy is not part of the output
+    card = json.loads((out / "codesteer_training.json").read_text())
+    assert (card["stage"], card["base_model"], card["starts_from"]) == ("dpo", str(tiny_base), str(tmp_path / "sft"))
 
 
 WORDS = ["apple", "river", "stone", "cloud", "green", "house", "light", "music", "paper", "table", "water", "window"]
