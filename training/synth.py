@@ -182,6 +182,7 @@ class Explorer:
         self.settings = settings
         self.guide = guide
         self.stepper = stepper
+        self.rollouts: list[Rollout] = []
 
     async def _decisions(self, trajectory: Trajectory, wanted: int) -> list[Guidance]:
         """Up to ``wanted`` decisions that read differently, from ``sample_attempts * wanted`` draws."""
@@ -197,9 +198,8 @@ class Explorer:
     async def explore(self, task: Any, sample: Any) -> list[Rollout]:
         root = Trajectory(session_id=f"synth-{task.name}-{sample.id}", question=sample.question,
                           task=task.name if self.config.task_checks else None, max_rounds=self.config.max_rounds)
-        rollouts: list[Rollout] = []
-        await self._grow(task, sample, root, [], [], rollouts)
-        return rollouts
+        await self._grow(task, sample, root, [], [], self.rollouts)
+        return self.rollouts
 
     async def _grow(self, task: Any, sample: Any, trajectory: Trajectory, messages: Messages, path: list[int],
                     rollouts: list[Rollout]) -> None:
@@ -307,6 +307,7 @@ async def synthesize(
                     tree.rollouts = await explorer.explore(task, sample)
                 except Exception as exc:  # one question failing must not end the synthesis
                     tree.error = f"{type(exc).__name__}: {exc}"
+                    tree.rollouts = list(explorer.rollouts)  # the branches that finished before it
                 tree.usage = explorer.task_usage.model_dump()
                 totals["task_llm"].merge(explorer.task_usage)
                 if await anyio.to_thread.run_sync(log.append, tree):

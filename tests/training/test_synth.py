@@ -123,3 +123,24 @@ def test_a_resumed_synthesis_rebuilds_the_sampling_guide_from_its_header(tmp_pat
     assert isinstance(guide, SamplingGuide) and guide.settings.temperature == 0.7
     write_header(tmp_path, SynthConfig(tasks=["pooling"], guide="rules", guide_is_model=False))
     assert build_guide(read_header(tmp_path), argparse.Namespace(api_key=None, guide_model=None)).name == "rules"
+
+
+@needs_bwrap
+@pytest.mark.anyio
+async def test_a_question_whose_model_fails_is_recorded_with_its_error_and_the_others_go_on(tmp_path):
+    from guide.chat import MockModel, ModelError
+
+    config = SynthConfig(tasks=["pooling"], questions_per_task=2, branches=1, branch_at=[])
+    (_, bad), (_, good) = plan_questions(config.tasks, 2, config.seed)
+
+    def respond(messages):
+        if messages[0].content.startswith(bad.question):
+            raise ModelError("the API refused this request")
+        return "Reasoning in text, I get <<<0>>>."
+
+    totals = await synthesize_with_service(tmp_path, config, _args(), task_llm=MockModel(respond),
+                                           guide=SamplingGuide(FunctionGuide().model))
+    trees = {t.sample_id: t for t in tdata.read_trees(tmp_path)}
+    assert totals["written"] == 2
+    assert "the API refused this request" in trees[bad.id].error and trees[bad.id].rollouts == []
+    assert trees[good.id].error is None and len(trees[good.id].rollouts) == 1
