@@ -107,7 +107,14 @@ def trainer_arguments(options: CommonOptions, dtype_name: str) -> dict[str, Any]
         "report_to": "none",
         "max_length": options.max_length,
         "dataloader_num_workers": 0,
+        "dataloader_pin_memory": _cuda(),
     }
+
+
+def _cuda() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
 
 
 def last_checkpoint(out: Path) -> str | None:

@@ -117,8 +117,8 @@ def test_a_short_sft_teaches_the_first_choice_rule_to_held_out_questions(tiny_ba
     for i in range(48):
         numeric = i % 2 == 0
         train_rows.append({"messages": _conversation(_question(rng, numeric), CODE_TOKEN if numeric else TEXT_TOKEN)[:2]})
-    options = _options(SFTOptions, tmp_path, model=str(tiny_base), full=True, max_steps=32, batch_size=4,
-                       learning_rate=4e-3)
+    options = _options(SFTOptions, tmp_path, model=str(tiny_base), full=True, max_steps=28, batch_size=4,
+                       learning_rate=5e-3)
     trainer = sft.build_trainer(options, train_rows)
     trainer.train()
     model, tokenizer = trainer.model.eval(), trainer.processing_class
