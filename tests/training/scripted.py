@@ -46,3 +46,16 @@ class FunctionGuide:
         else:
             reply = RETURN_TOKEN
         return reply
+
+
+async def slow_text_reply(messages: list[ChatMessage], settings: GenerateSettings) -> str:
+    """``function:scripted:slow_text_reply``: a TaskLLM slow enough to be killed mid-run."""
+    import anyio
+
+    await anyio.sleep(0.1)
+    return "Reasoning in text, I get <<<0>>>."
+
+
+def text_then_return(messages: list[ChatMessage], settings: GenerateSettings) -> str:
+    """``function:scripted:text_then_return``: a guide that answers in text and returns the first answer."""
+    return TEXT_TOKEN if not any(m.role == "assistant" for m in messages) else RETURN_TOKEN

@@ -144,3 +144,45 @@ async def test_a_question_whose_model_fails_is_recorded_with_its_error_and_the_o
     assert totals["written"] == 2
     assert "the API refused this request" in trees[bad.id].error and trees[bad.id].rollouts == []
     assert trees[good.id].error is None and len(trees[good.id].rollouts) == 1
+
+
+@needs_bwrap
+def test_a_synthesis_killed_with_sigkill_resumes_with_every_question_recorded_exactly_once(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from collections import Counter
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(here.parents[1]), str(here), os.environ.get("PYTHONPATH", "")])}
+    out = tmp_path / "synth"
+    command = [sys.executable, "-m", "mcp_codesteer.cli", "train", "synth", "--task-llm", "function:scripted:slow_text_reply",
+               "--guide-model", "function:scripted:text_then_return", "--tasks", "pooling", "--questions-per-task", "20",
+               "--branches", "1", "--sandbox", "local", "--concurrency", "2", "--no-progress", "--out", str(out)]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    trees = out / tdata.TREES_FILE
+    try:
+        deadline = time.monotonic() + 120
+        while (trees.read_bytes().count(b"\n") if trees.exists() else 0) < 3 and proc.poll() is None:
+            assert time.monotonic() < deadline, "the synthesis wrote no trees in time"
+            time.sleep(0.02)  # polling a file another process writes
+        assert proc.poll() is None, "the synthesis finished before it could be killed; make the model slower"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    killed_at = len(tdata.read_trees(out))
+    assert 0 < killed_at < 20
+    resumed = subprocess.run([*command[:5], "--resume", "--sandbox", "local", "--no-progress", "--out", str(out)],
+                             env=env, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert f"({killed_at} already done of 20)" in resumed.stderr
+    keys = Counter(json.loads(line)["key"] for line in trees.read_text().splitlines())  # every line parses
+    assert len(keys) == 20 and set(keys.values()) == {1}
+    assert all(len(t.rollouts) == 1 and t.error is None for t in tdata.read_trees(out))
