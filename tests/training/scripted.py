@@ -59,3 +59,14 @@ async def slow_text_reply(messages: list[ChatMessage], settings: GenerateSetting
 def text_then_return(messages: list[ChatMessage], settings: GenerateSettings) -> str:
     """``function:scripted:text_then_return``: a guide that answers in text and returns the first answer."""
     return TEXT_TOKEN if not any(m.role == "assistant" for m in messages) else RETURN_TOKEN
+
+
+def pooling_solver(messages: list[ChatMessage], settings: GenerateSettings) -> str:
+    """``function:scripted:pooling_solver``: prints the gold of a generated pooling question
+    (seeds 0-9), which the test knows and the server never sees."""
+    import symbench
+
+    task = symbench.get_task("pooling")
+    golds = {s.question.strip(): task.gold_answer(s) for s in (task.generate(seed) for seed in range(10))}
+    question = next(q for q in golds if q in messages[0].content)
+    return f"I compute it.\n```python\nprint({golds[question]!r})\n```"

@@ -104,3 +104,23 @@ def test_eval_runs_give_their_correct_codesteer_samples_from_the_run_s_session_s
 def test_loading_rows_from_a_folder_without_data_says_what_to_pass(tmp_path):
     with pytest.raises(FileNotFoundError, match="train data"):
         tdata.load_rows(tmp_path, "sft")
+
+
+@pytest.mark.skipif(__import__("shutil").which("bwrap") is None, reason="bubblewrap is not installed (apt-get install bubblewrap)")
+def test_a_real_eval_run_gives_its_correct_codesteer_sessions_as_conversations(tmp_path, capsys):
+    from mcp_codesteer.cli import main as cli_main
+
+    run = tmp_path / "run"
+    code = cli_main(["eval", "--task-llm", "function:scripted:pooling_solver", "--tasks", "pooling", "--generated", "2",
+                     "--methods", "codesteer,all_code", "--sandbox", "local", "--out", str(run), "--no-progress", "--no-plots"])
+    assert code == 0
+    records = [json.loads(line) for line in (run / "samples.jsonl").read_text().splitlines()]
+    correct = [r for r in records if r["method"] == "codesteer" and r["success"]]
+    assert correct
+    built = tdata.build(eval_runs=[run])
+    assert sorted(c.key for c in built.conversations) == sorted(r["key"] for r in correct)
+    sessions = tdata.load_sessions(run / "server" / tdata.SESSIONS_FILE)
+    for conv in built.conversations:
+        record = next(r for r in correct if r["key"] == conv.key)
+        assert conv.messages == render_conversation(sessions[record["session_id"]])
+        assert conv.messages[-1]["role"] == "assistant"
