@@ -114,6 +114,10 @@ def run_synth(args: argparse.Namespace, err) -> int:
             raise ValueError(f"{directory} already holds a synthesis: add --resume to finish it, or choose another --out")
         config = config_from_args(args)
         write_header(directory, config)
+    data_dir = _data_dir(args)
+    if data_dir is None or not Path(data_dir).is_dir():
+        err.print("warning: no SymBench data folder (--data-dir or $CODESTEER_SYMBENCH_DIR), so generated questions "
+                  "cannot be checked against the stored test questions; some (Game 24's) may equal them")
     planned = config.questions_per_task * len(config.tasks)
     progress = Progress(TextColumn("[bold]synth"), BarColumn(), MofNCompleteColumn(), TextColumn("rollouts {task.fields[rollouts]}"),
                         TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(), console=err,
