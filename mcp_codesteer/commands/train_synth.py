@@ -71,13 +71,19 @@ def build_guide(config: SynthConfig, args: argparse.Namespace) -> Guide:
     return create_guide(config.guide)
 
 
+def planned_questions(config: SynthConfig, args: argparse.Namespace) -> list:
+    """The (task, sample) pairs to explore: generated, minus any equal to a stored test question."""
+    return plan_questions(config.tasks, config.questions_per_task, config.seed,
+                          exclude=stored_questions(_data_dir(args), config.tasks))
+
+
 async def synthesize_with_service(directory: Path, config: SynthConfig, args: argparse.Namespace, *,
-                                  task_llm: ChatModel | None = None, guide: Guide | None = None, on_tree=None) -> dict:
+                                  task_llm: ChatModel | None = None, guide: Guide | None = None, on_tree=None,
+                                  questions: list | None = None) -> dict:
     """Start the steering service in ``directory``/server and synthesize; the totals."""
     from training.synth import synthesize
 
-    questions = plan_questions(config.tasks, config.questions_per_task, config.seed,
-                               exclude=stored_questions(_data_dir(args), config.tasks))
+    questions = questions if questions is not None else planned_questions(config, args)
     task_llm = task_llm or _model(config.task_llm, args)
     guide = guide or build_guide(config, args)
     settings = Settings(data_dir=directory / "server", sandbox=args.sandbox, max_rounds=config.max_rounds)
@@ -104,7 +110,7 @@ def _data_dir(args: argparse.Namespace) -> Path | None:
 def run_synth(args: argparse.Namespace, err) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from training.synth import write_header
+    from training.synth import TreeLog, write_header
 
     directory: Path = args.out
     if args.resume:
@@ -118,21 +124,22 @@ def run_synth(args: argparse.Namespace, err) -> int:
     if data_dir is None or not Path(data_dir).is_dir():
         err.print("warning: no SymBench data folder (--data-dir or $CODESTEER_SYMBENCH_DIR), so generated questions "
                   "cannot be checked against the stored test questions; some (Game 24's) may equal them")
-    planned = config.questions_per_task * len(config.tasks)
+    questions = planned_questions(config, args)
     progress = Progress(TextColumn("[bold]synth"), BarColumn(), MofNCompleteColumn(), TextColumn("rollouts {task.fields[rollouts]}"),
                         TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(), console=err,
                         disable=args.no_progress or not err.is_terminal)
     rollouts = 0
 
     with progress:
-        bar = progress.add_task("synth", total=planned, rollouts=0)
+        done = len({f"{t.name}/{q.id}" for t, q in questions} & TreeLog(directory).done_keys)
+        bar = progress.add_task("synth", total=len(questions), completed=done, rollouts=0)
 
         def on_tree(tree) -> None:
             nonlocal rollouts
             rollouts += len(tree.rollouts)
             progress.update(bar, advance=1, rollouts=rollouts)
 
-        totals = anyio.run(lambda: synthesize_with_service(directory, config, args, on_tree=on_tree))
+        totals = anyio.run(lambda: synthesize_with_service(directory, config, args, on_tree=on_tree, questions=questions))
     guide_usage = totals.get("guide")
     err.print(
         f"synthesis in {directory}: {totals['written']} questions written this call "
