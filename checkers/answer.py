@@ -3,7 +3,10 @@
 1. ``checker_code``: the paper's self-answer checker, a program written to test the
    answer. It runs in the sandbox with ``ANSWER`` and ``QUESTION`` defined and prints
    CORRECT, or INCORRECT with the reason (a failed ``assert`` counts as INCORRECT).
-2. A SymBench task's question-derived constraint check (never a stored gold).
+2. A SymBench task's steering-time constraint check: it judges the answer against the
+   question's rules without solving the question, and its reason names the broken rule,
+   never the answer. Tasks where judging would mean solving (an option, a yes/no, one
+   number or string) have none.
 3. Otherwise the verdict is "unverified", with instructions for writing a checker.
 """
 
@@ -79,7 +82,10 @@ def check_with_task(task_name: str, question: str, answer: str) -> AnswerCheck:
     if task.check is None:
         return AnswerCheck(
             verdict="unverified",
-            reason=f"the task {task.name} has no check that works without a stored answer",
+            reason=(
+                f"the {task.name} task has no steering-time check: judging this answer would mean solving the "
+                "question, so it stays unverified; check it with a self-check program (checker_code)"
+            ),
             method="none",
         )
     text = answer if "<<<" in answer else f"<<<{answer}>>>"

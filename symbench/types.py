@@ -49,11 +49,17 @@ class Task:
     - ``generate(seed, **knobs)``: a new sample; same seed and knobs, same sample. Its
       ``gold`` is a reference answer that ``verify`` accepts.
     - ``verify(sample, answer_text, mode)``: the full scorer (may compare with gold).
-    - ``check(question, answer_text)``: the question-derived constraint check (parses the
-      instance out of the question text, never looks at a gold); None where the task
-      has no check without a gold. This is the only one the server may use. It raises
-      ValueError, saying what is missing, when the question is not of the task's form (the
-      server then reports the answer as unverified rather than wrong).
+    - ``check(question, answer_text)``: the steering-time constraint check. It parses the
+      instance out of the question and judges the answer against the question's rules
+      (Sudoku rules, Game 24 arithmetic, a simulated plan) *without solving the question*;
+      its reason names the broken rule and never the expected answer or any part of it.
+      None where judging an answer would mean solving the question (an option letter, a
+      yes/no, one number or string, a recomputed grid). This is the only scorer the server
+      may show a model. It raises ValueError, saying what is missing, when the question is
+      not of the task's form (the server then reports the answer as unverified).
+    - ``reference_check(question, answer_text)``: where the answer follows from the question
+      alone, a scorer that solves the question and compares. Its reasons may state the
+      expected answer, so it is for offline scoring and tests only, never for steering.
     """
 
     name: str
@@ -64,6 +70,7 @@ class Task:
     generate: Callable[..., Sample]
     verify: Callable[[Sample, str, ScoringMode], Score]
     check: Callable[[str, str], Score] | None = None
+    reference_check: Callable[[str, str], Score] | None = None
     data_dirs: tuple[str, ...] = ()
     knobs: dict[str, Any] = field(default_factory=dict)
     render_gold: Callable[[Sample], str] | None = None

@@ -4,7 +4,7 @@ The rule every stored sample follows: each step moves the tracked tile one cell 
 given direction. Into an empty cell it moves; onto an equal number it merges (the cell
 doubles, the tile's old cell empties, and the doubled tile is tracked on); onto a
 different number, or off the grid, it stays. The grid, the position (1-based, row then
-column) and the moves are in the question, so ``check`` replays them.
+column) and the moves are in the question, so ``reference_check`` replays them.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def _score(expected: Grid, response: str) -> Score:
     return Score.incorrect("the matrix differs", parsed=got)  # pragma: no cover - shapes already match
 
 
-def check(question: str, response: str) -> Score:
+def reference_check(question: str, response: str) -> Score:
     """Replay the moves on the question's grid and compare the whole matrix."""
     return _score(expected_grid(parse_question(question)), response)
 
@@ -200,7 +200,8 @@ TASK = Task(
     load=load,
     generate=generate,
     verify=verify,
-    check=check,
+    check=None,
+    reference_check=reference_check,
     data_dirs=(FOLDER,),
     knobs={"complexity": 3},
     render_gold=render_gold,

@@ -1,6 +1,6 @@
 """Light Puzzles: buttons toggle fixed sets of lights on an n*n grid; give the grid after the rounds.
 
-The answer is unique and follows from the question alone, so ``check`` simulates the
+The answer is unique and follows from the question alone, so ``reference_check`` simulates the
 rounds from the question text and ``verify`` compares with that simulation.
 """
 
@@ -92,7 +92,7 @@ def _score(meta: dict[str, Any], expected: list[int], response: str) -> Score:
     return score_cells([str(x) for x in expected], [str(x) for x in got], "light")
 
 
-def check(question: str, response: str) -> Score:
+def reference_check(question: str, response: str) -> Score:
     meta = parse_question(question)
     return _score(meta, reference(meta), response)
 
@@ -153,7 +153,8 @@ TASK = Task(
     load=load,
     generate=generate,
     verify=verify,
-    check=check,
+    check=None,
+    reference_check=reference_check,
     data_dirs=(FOLDER,),
     knobs={"complexity": 4, "n": None, "buttons": None, "rounds": None},
     render_gold=render_gold,

@@ -1,7 +1,7 @@
 """Mahjong (letter cards): add a card each round, judge Peng / Chi / Pass, remove a card.
 
 The judgement of the final round follows from the question alone (the initial hand, the
-rounds, and whether the Chi rule is in force), so ``check`` replays it.
+rounds, and whether the Chi rule is in force), so ``reference_check`` replays it.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def _score(expected: int, response: str) -> Score:
     return Score.correct(parsed=got)
 
 
-def check(question: str, response: str) -> Score:
+def reference_check(question: str, response: str) -> Score:
     return _score(reference(parse_question(question)), response)
 
 
@@ -211,7 +211,8 @@ TASK = Task(
     load=load,
     generate=generate,
     verify=verify,
-    check=check,
+    check=None,
+    reference_check=reference_check,
     data_dirs=(FOLDER,),
     knobs={"complexity": 5, "chi": None},
     gold_defect=gold_defect,

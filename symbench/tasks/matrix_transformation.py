@@ -1,6 +1,6 @@
 """Matrix Transformation: rotate a character matrix 90 degrees clockwise.
 
-The result follows from the question alone, so ``check`` recomputes the rotation. Answers
+The result follows from the question alone, so ``reference_check`` recomputes the rotation. Answers
 are read as a flat comma list (the requested format) or as a nested list / rows; a nested
 answer must also have the rotated shape.
 """
@@ -77,7 +77,7 @@ def _score(expected: list[list[str]], response: str) -> Score:
     return score_cells(flat_grid(expected), cells, "cell")
 
 
-def check(question: str, response: str) -> Score:
+def reference_check(question: str, response: str) -> Score:
     return _score(reference(parse_question(question)), response)
 
 
@@ -131,7 +131,8 @@ TASK = Task(
     load=load,
     generate=generate,
     verify=verify,
-    check=check,
+    check=None,
+    reference_check=reference_check,
     data_dirs=(FOLDER,),
     knobs={"complexity": 5, "rows": None, "cols": None},
     modes_note="strict recomputes the rotation from the matrix in the question; faithful compares with the "

@@ -1,7 +1,7 @@
 """New Operator: binary operators defined by formulas (``a~b = 1*a*b``), and an expression
 using them to evaluate.
 
-The value follows from the question alone, so ``check`` evaluates it exactly (rational
+The value follows from the question alone, so ``reference_check`` evaluates it exactly (rational
 arithmetic; operators of equal precedence, applied left to right, parentheses first).
 The original's evaluator evaluated only one operator of the complexity-5 expressions
 (see ``gold_defect``); strict mode scores against the recomputed value.
@@ -147,7 +147,7 @@ def _score(expected: Fraction, response: str) -> Score:
     return Score.correct(parsed=float(value))
 
 
-def check(question: str, response: str) -> Score:
+def reference_check(question: str, response: str) -> Score:
     meta = parse_question(question)
     return _score(evaluate(meta["expression"], meta["operators"]), response)
 
@@ -244,7 +244,8 @@ TASK = Task(
     load=load,
     generate=generate,
     verify=verify,
-    check=check,
+    check=None,
+    reference_check=reference_check,
     data_dirs=(FOLDER,),
     knobs={"complexity": 5},
     gold_defect=gold_defect,

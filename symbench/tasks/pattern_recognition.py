@@ -2,7 +2,7 @@
 
 A square here is a k*k block (k >= 3) whose every cell holds the same character; the answer
 is the bottom-right corner of the largest one, i.e. of the square not contained in a larger
-one. The questions promise it is unique, so ``check`` finds it in the question's matrix.
+one. The questions promise it is unique, so ``reference_check`` finds it in the question's matrix.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def _score(expected: tuple[int, int], response: str) -> Score:
     return Score.correct(parsed=list(got))
 
 
-def check(question: str, response: str) -> Score:
+def reference_check(question: str, response: str) -> Score:
     return _score(solve(parse_question(question)["matrix"]), response)
 
 
@@ -151,7 +151,8 @@ TASK = Task(
     load=load,
     generate=generate,
     verify=verify,
-    check=check,
+    check=None,
+    reference_check=reference_check,
     data_dirs=(FOLDER,),
     knobs={"complexity": 5},
     render_gold=render_gold,

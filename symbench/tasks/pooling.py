@@ -1,7 +1,7 @@
 """Pooling: max or average pooling of an N*N matrix with an n*n window sliding one step
 at a time (an (N-n+1)*(N-n+1) result).
 
-The result follows from the question alone, so ``check`` recomputes it from the matrix
+The result follows from the question alone, so ``reference_check`` recomputes it from the matrix
 in the question (averages exactly, as fractions).
 """
 
@@ -75,7 +75,7 @@ def _score(expected: list[list[Fraction]], response: str) -> Score:
     return Score.correct(parsed=[float(Fraction(t)) for t in tokens])
 
 
-def check(question: str, response: str) -> Score:
+def reference_check(question: str, response: str) -> Score:
     meta = parse_question(question)
     return _score(pool(meta["matrix"], meta["window_size"], meta["pooling_type"]), response)
 
@@ -173,7 +173,8 @@ TASK = Task(
     load=load,
     generate=generate,
     verify=verify,
-    check=check,
+    check=None,
+    reference_check=reference_check,
     data_dirs=(FOLDER,),
     knobs={"complexity": 2, "pooling_type": None},
     render_gold=render_gold,

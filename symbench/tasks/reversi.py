@@ -124,7 +124,7 @@ def _score(meta: dict[str, Any], expected: list[str], response: str) -> Score:
     return score_cells(expected, got, "cell")
 
 
-def check(question: str, response: str) -> Score:
+def reference_check(question: str, response: str) -> Score:
     meta = parse_question(question)
     return _score(meta, reference(meta), response)
 
@@ -215,7 +215,8 @@ TASK = Task(
     load=load,
     generate=generate,
     verify=verify,
-    check=check,
+    check=None,
+    reference_check=reference_check,
     data_dirs=(FOLDER,),
     knobs={"complexity": 5, "n": None, "moves": None},
     render_gold=render_gold,

@@ -1,7 +1,7 @@
 """Statistical Counting: score each run of repeated letters in a string by per-letter rules.
 
 Every maximal run of a letter that is at least the rule's length adds that letter's score
-once. The total follows from the question alone, so ``check`` recomputes it.
+once. The total follows from the question alone, so ``reference_check`` recomputes it.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def _score(expected: int, response: str) -> Score:
     return Score.correct(parsed=int(got))
 
 
-def check(question: str, response: str) -> Score:
+def reference_check(question: str, response: str) -> Score:
     return _score(reference(parse_question(question)), response)
 
 
@@ -131,7 +131,8 @@ TASK = Task(
     load=load,
     generate=generate,
     verify=verify,
-    check=check,
+    check=None,
+    reference_check=reference_check,
     data_dirs=(FOLDER,),
     knobs={"complexity": 5, "letters": None, "length": None},
     modes_note="strict recomputes the total from the string and rules in the question; faithful compares with "

@@ -3,7 +3,7 @@
 "Cycle through the following operations one at a time" means, in every stored sample's
 recorded intermediate states: each step applies the first listed rule whose condition
 holds, then starts again from rule 1; the process ends when no rule applies. The rules
-and the string are in the question, so ``check`` replays the process.
+and the string are in the question, so ``reference_check`` replays the process.
 """
 
 from __future__ import annotations
@@ -181,7 +181,7 @@ def _expected(instance: dict[str, Any]) -> str | Score:
         return Score.incorrect(f"no answer can be right: {exc}")
 
 
-def check(question: str, response: str) -> Score:
+def reference_check(question: str, response: str) -> Score:
     """Replay the rules on the question's string and compare with the answer."""
     expected = _expected(parse_question(question))
     return expected if isinstance(expected, Score) else _score(expected, response)
@@ -255,7 +255,8 @@ TASK = Task(
     load=load,
     generate=generate,
     verify=verify,
-    check=check,
+    check=None,
+    reference_check=reference_check,
     data_dirs=(FOLDER,),
     knobs={"complexity": 5, "rules": 6, "min_length": 10, "max_length": 20},
     render_gold=render_gold,

@@ -1,6 +1,6 @@
 """String insertion: one operation T inserts a letter after every occurrence of a pattern.
 
-The rules (pattern -> letter) and the string are in the question, so ``check`` parses
+The rules (pattern -> letter) and the string are in the question, so ``reference_check`` parses
 both and recomputes the result. "String insertion from left to right" has two readings
 when matches overlap: every match is found in the original string and its letter
 inserted after it (the reading every stored gold agrees with), or the scan runs over the
@@ -90,7 +90,7 @@ def _score(accepted: list[str], response: str) -> Score:
     return Score.incorrect(f"{got!r} is not the result of operation T, {accepted[0]!r}", parsed=got)
 
 
-def check(question: str, response: str) -> Score:
+def reference_check(question: str, response: str) -> Score:
     """Recompute operation T on the question's string and compare."""
     return _score(readings(parse_question(question)), response)
 
@@ -159,7 +159,8 @@ TASK = Task(
     load=load,
     generate=generate,
     verify=verify,
-    check=check,
+    check=None,
+    reference_check=reference_check,
     data_dirs=(FOLDER,),
     knobs={"complexity": 5},
     gold_defect=gold_defect,

@@ -113,7 +113,7 @@ def _score(expected: list[int], response: str) -> Score:
     return Score.incorrect(f"counts {got} (A, B, C, X, Y, Z) are not the final counts {expected}", parsed=got)
 
 
-def check(question: str, response: str) -> Score:
+def reference_check(question: str, response: str) -> Score:
     """Replay the methods on the question's machines and compare the six counts."""
     return _score(final_counts(parse_question(question)), response)
 
@@ -187,7 +187,8 @@ TASK = Task(
     load=load,
     generate=generate,
     verify=verify,
-    check=check,
+    check=None,
+    reference_check=reference_check,
     data_dirs=(FOLDER,),
     knobs={"complexity": 3},
     render_gold=render_gold,

@@ -2,7 +2,7 @@
 
 In every stored sample a method, on its turn, is applied as many times as the stock
 allows (then the next method takes its turn); the cycle repeats until a whole pass
-changes nothing. The methods and the starting stock are in the question, so ``check``
+changes nothing. The methods and the starting stock are in the question, so ``reference_check``
 replays the process. The answer is the count of each of the nine blocks, in the order
 the question lists them.
 """
@@ -118,7 +118,7 @@ def _score(expected: list[int], blocks: list[str], response: str) -> Score:
     return Score.incorrect(f"counts {got} are not the final counts {expected}", parsed=got)
 
 
-def check(question: str, response: str) -> Score:
+def reference_check(question: str, response: str) -> Score:
     """Replay the methods on the question's stock and compare the nine counts."""
     instance = parse_question(question)
     return _score(final_counts(instance), instance["blocks"], response)
@@ -177,7 +177,8 @@ TASK = Task(
     load=load,
     generate=generate,
     verify=verify,
-    check=check,
+    check=None,
+    reference_check=reference_check,
     data_dirs=(FOLDER,),
     knobs={"max_a": 5, "max_b": 8, "max_c": 7},
     render_gold=render_gold,

@@ -2,7 +2,7 @@
 most once per cycle, cycling in order until no method can run.
 
 The methods, the starting crops and the answer's order ([remaining_A, remaining_B, ...,
-obtained_X, ...]) are all in the question, so ``check`` replays the process. The stored
+obtained_X, ...]) are all in the question, so ``reference_check`` replays the process. The stored
 gold lists A, B, C, X, Y whatever the question asks; it is read into the question's order.
 """
 
@@ -123,7 +123,7 @@ def _score(expected: list[int], order: list[str], response: str) -> Score:
     return Score.incorrect(f"counts {got} ({', '.join(order)}) are not the final counts {expected}", parsed=got)
 
 
-def check(question: str, response: str) -> Score:
+def reference_check(question: str, response: str) -> Score:
     """Replay the methods on the question's crops and compare the counts in the question's order."""
     instance = parse_question(question)
     return _score(final_counts(instance), instance["order"], response)
@@ -213,7 +213,8 @@ TASK = Task(
     load=load,
     generate=generate,
     verify=verify,
-    check=check,
+    check=None,
+    reference_check=reference_check,
     data_dirs=(FOLDER,),
     knobs={"complexity": 3},
     render_gold=render_gold,

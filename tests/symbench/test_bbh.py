@@ -54,14 +54,15 @@ def test_every_stored_bbh_gold_verifies_and_a_wrong_answer_does_not(task):
 
 
 @pytest.mark.parametrize("task", ["web_of_lies", "navigation", "logical_deduction"])
-def test_gold_free_check_agrees_with_every_stored_bbh_gold(task):
+def test_reference_check_agrees_with_every_stored_bbh_gold(task):
     t = get_task(task)
     for sample in _all_samples(task):
-        assert t.check(sample.question, t.gold_answer(sample)).verdict == "correct", sample.id
+        assert t.reference_check(sample.question, t.gold_answer(sample)).verdict == "correct", sample.id
 
 
-def test_date_understanding_has_no_gold_free_check():
-    assert get_task("date_understanding").check is None
+@pytest.mark.parametrize("task", sorted(FILES))
+def test_no_bbh_task_has_a_steering_time_check_because_checking_an_option_or_yes_no_solves_it(task):
+    assert get_task(task).check is None
 
 
 def test_option_answers_are_read_in_the_forms_models_write():
@@ -103,12 +104,12 @@ def test_logical_deduction_solver_finds_the_only_ordering():
     )
     truths, count = solve_logical_deduction(q)
     assert (truths, count) == ({"B"}, 1)
-    assert get_task("logical_deduction").check(q, "<<<(C)>>>").verdict == "incorrect"
+    assert get_task("logical_deduction").reference_check(q, "<<<(C)>>>").verdict == "incorrect"
 
 
 def test_check_refuses_a_question_of_another_task():
     with pytest.raises(ValueError):
-        get_task("navigation").check("What is 2 + 2?", "<<<Yes>>>")
+        get_task("navigation").reference_check("What is 2 + 2?", "<<<Yes>>>")
 
 
 @pytest.mark.parametrize("task", sorted(FILES))
@@ -119,8 +120,8 @@ def test_bbh_generators_are_seeded_and_their_golds_verify(task):
         assert sample == t.generate(seed)
         assert sample.source == f"generated:{seed}"
         assert t.verify(sample, t.gold_answer(sample), "strict").verdict == "correct", seed
-        if t.check is not None:
-            assert t.check(sample.question, t.gold_answer(sample)).verdict == "correct", seed
+        if t.reference_check is not None:
+            assert t.reference_check(sample.question, t.gold_answer(sample)).verdict == "correct", seed
 
 
 def test_generated_logical_deduction_has_a_unique_ordering_for_fewer_objects():

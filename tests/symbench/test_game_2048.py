@@ -26,7 +26,7 @@ def test_stored_golds_verify_in_both_modes_and_by_question_alone(samples):
         answer = TASK.gold_answer(sample)
         assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
         assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.check(sample.question, answer).verdict == "correct", sample.id
+        assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
 
 
 def test_every_stored_question_is_rendered_back_exactly(samples):
@@ -41,21 +41,21 @@ def test_every_stored_question_is_rendered_back_exactly(samples):
 )
 def test_matrices_written_in_common_layouts_are_read(samples, written):
     sample = next(s for s in samples if s.id.endswith("/sample_0"))
-    assert TASK.check(sample.question, written).verdict == "correct"
+    assert TASK.reference_check(sample.question, written).verdict == "correct"
 
 
 def test_one_changed_cell_or_a_wrong_shape_is_rejected(samples):
     sample = next(s for s in samples if s.id.endswith("/sample_0"))
-    wrong = TASK.check(sample.question, "<<<16, 0\n2, 4>>>")
+    wrong = TASK.reference_check(sample.question, "<<<16, 0\n2, 4>>>")
     assert wrong.verdict == "incorrect" and "cell (2, 1)" in wrong.reason
-    assert "could not read" in TASK.check(sample.question, "<<<16, 0, 4>>>").reason
-    assert TASK.check(sample.question, "<<<0, 16\n4, 2>>>").verdict == "incorrect"  # not moved
+    assert "could not read" in TASK.reference_check(sample.question, "<<<16, 0, 4>>>").reason
+    assert TASK.reference_check(sample.question, "<<<0, 16\n4, 2>>>").verdict == "incorrect"  # not moved
 
 
 def test_a_position_outside_the_grid_is_refused():
     question = g2048.render_question([[2, 0], [0, 0]], (0, 0), "r").replace("position (1, 1)", "position (3, 1)")
     with pytest.raises(ValueError, match="outside the grid"):
-        TASK.check(question, "<<<0, 2\n0, 0>>>")
+        TASK.reference_check(question, "<<<0, 2\n0, 0>>>")
 
 
 def test_generated_samples_are_deterministic_sized_by_complexity_and_their_golds_verify():
@@ -69,4 +69,4 @@ def test_generated_samples_are_deterministic_sized_by_complexity_and_their_golds
         assert sample.metadata["grid"][start[0]][start[1]] != 0
         answer = TASK.gold_answer(sample)
         assert TASK.verify(sample, answer, "strict").verdict == "correct"
-        assert TASK.check(sample.question, answer).verdict == "correct"
+        assert TASK.reference_check(sample.question, answer).verdict == "correct"

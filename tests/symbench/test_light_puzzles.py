@@ -27,7 +27,7 @@ def test_every_stored_gold_verifies_in_both_modes_and_by_the_question_alone(samp
         answer = TASK.gold_answer(sample)
         assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
         assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.check(sample.question, answer).verdict == "correct", sample.id
+        assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
 
 
 def test_sample_ids_name_the_folder_and_sample_and_are_unique(samples):
@@ -66,7 +66,7 @@ def test_generator_is_deterministic_and_its_gold_verifies_for_100_seeds():
     for seed in range(100):
         sample = lp.generate(seed, complexity=1 + seed % 4)
         assert sample.source == f"generated:{seed}"
-        assert TASK.check(sample.question, TASK.gold_answer(sample)).verdict == "correct"
+        assert TASK.reference_check(sample.question, TASK.gold_answer(sample)).verdict == "correct"
         assert TASK.verify(sample, TASK.gold_answer(sample), "strict").verdict == "correct"
 
 
@@ -80,4 +80,4 @@ def test_generator_knobs_set_the_grid_and_button_counts():
 
 def test_check_on_a_question_of_another_task_raises_a_value_error_naming_what_is_missing():
     with pytest.raises(ValueError, match="Given n="):
-        TASK.check("What is 2 + 2?", "<<<4>>>")
+        TASK.reference_check("What is 2 + 2?", "<<<4>>>")

@@ -32,7 +32,7 @@ def test_stored_golds_verify_unless_a_documented_defect_explains_them(samples):
         assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
         if reason is None:
             assert strict.verdict == "correct", (sample.id, strict.reason)
-            assert TASK.check(sample.question, answer).verdict == "correct", sample.id
+            assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
         else:
             defects += 1
             assert strict.verdict == "incorrect", sample.id
@@ -61,7 +61,7 @@ def test_generator_is_deterministic_covers_all_results_and_its_gold_verifies():
     for seed in range(100):
         sample = mj.generate(seed, complexity=1 + seed % 10)
         results[sample.gold] += 1
-        assert TASK.check(sample.question, TASK.gold_answer(sample)).verdict == "correct"
+        assert TASK.reference_check(sample.question, TASK.gold_answer(sample)).verdict == "correct"
         assert TASK.verify(sample, TASK.gold_answer(sample), "strict").verdict == "correct"
     assert set(results) == {mj.PASS, mj.PENG, mj.CHI}
 

@@ -22,7 +22,7 @@ def test_every_stored_gold_verifies_in_both_modes_and_by_the_question_alone(samp
         answer = TASK.gold_answer(sample)
         assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
         assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.check(sample.question, answer).verdict == "correct", sample.id
+        assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
 
 
 def test_nested_lists_rows_and_quoted_cells_are_accepted(samples):
@@ -50,6 +50,6 @@ def test_generator_is_deterministic_and_its_gold_verifies_for_100_seeds():
     assert mt.generate(4).question == mt.generate(4).question
     for seed in range(100):
         sample = mt.generate(seed, complexity=1 + seed % 5)
-        assert TASK.check(sample.question, TASK.gold_answer(sample)).verdict == "correct"
+        assert TASK.reference_check(sample.question, TASK.gold_answer(sample)).verdict == "correct"
         assert TASK.verify(sample, TASK.gold_answer(sample), "faithful").verdict == "correct"
     assert len(mt.generate(1, rows=5, cols=2).metadata["matrix"]) == 5

@@ -39,15 +39,15 @@ def test_strict_and_check_accept_the_true_value_that_faithful_rejects(samples):
         value = evaluate(sample.metadata["expression"], sample.metadata["operators"])
         answer = f"<<<{float(value)}>>>"
         assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
-        assert TASK.check(sample.question, answer).verdict == "correct", sample.id
+        assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
         assert TASK.verify(sample, answer, "faithful").verdict == "incorrect", sample.id
 
 
 def test_a_wrong_value_and_a_missing_number_are_rejected(samples):
     for sample in samples[:30]:
         value = evaluate(sample.metadata["expression"], sample.metadata["operators"])
-        assert TASK.check(sample.question, f"<<<{float(value) + 1}>>>").verdict == "incorrect"
-        assert TASK.check(sample.question, "<<<unknown>>>").verdict == "incorrect"
+        assert TASK.reference_check(sample.question, f"<<<{float(value) + 1}>>>").verdict == "incorrect"
+        assert TASK.reference_check(sample.question, "<<<unknown>>>").verdict == "incorrect"
 
 
 def test_fractions_and_correct_roundings_are_accepted():
@@ -55,8 +55,8 @@ def test_fractions_and_correct_roundings_are_accepted():
     value = evaluate("(1#3)#3", {"#": "(a + b)/b"})
     assert value == Fraction(13, 9)
     for answer in ("<<<13/9>>>", "<<<1.444>>>", "<<<[1.4444444444]>>>"):
-        assert TASK.check(question, answer).verdict == "correct", answer
-    assert TASK.check(question, "<<<1.4>>>").verdict == "incorrect"
+        assert TASK.reference_check(question, answer).verdict == "correct", answer
+    assert TASK.reference_check(question, "<<<1.4>>>").verdict == "incorrect"
 
 
 def test_generator_is_seeded_and_its_golds_verify():
@@ -65,4 +65,4 @@ def test_generator_is_seeded_and_its_golds_verify():
             sample = TASK.generate(seed, complexity=complexity)
             assert sample == TASK.generate(seed, complexity=complexity)
             assert TASK.verify(sample, TASK.gold_answer(sample), "strict").verdict == "correct", seed
-            assert TASK.check(sample.question, TASK.gold_answer(sample)).verdict == "correct", seed
+            assert TASK.reference_check(sample.question, TASK.gold_answer(sample)).verdict == "correct", seed

@@ -31,7 +31,7 @@ def test_every_stored_gold_verifies_in_both_modes_and_by_the_question_alone(samp
         answer = TASK.gold_answer(sample)
         assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
         assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.check(sample.question, answer).verdict == "correct", sample.id
+        assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
 
 
 def test_a_shifted_corner_and_a_missing_coordinate_are_rejected(samples):
@@ -47,5 +47,5 @@ def test_generator_is_deterministic_and_its_gold_verifies_for_100_seeds():
     assert pr.generate(9).question == pr.generate(9).question
     for seed in range(100):
         sample = pr.generate(seed, complexity=1 + seed % 5)
-        assert TASK.check(sample.question, TASK.gold_answer(sample)).verdict == "correct"
+        assert TASK.reference_check(sample.question, TASK.gold_answer(sample)).verdict == "correct"
         assert TASK.verify(sample, TASK.gold_answer(sample), "strict").verdict == "correct"

@@ -20,7 +20,7 @@ def test_every_stored_gold_verifies_strictly_and_by_the_question(samples):
     for sample in samples:
         assert TASK.gold_defect(sample) is None, sample.id
         assert TASK.verify(sample, TASK.gold_answer(sample), "strict").verdict == "correct", sample.id
-        assert TASK.check(sample.question, TASK.gold_answer(sample)).verdict == "correct", sample.id
+        assert TASK.reference_check(sample.question, TASK.gold_answer(sample)).verdict == "correct", sample.id
 
 
 def test_faithful_reproduces_the_integer_parse_that_fails_average_pooling(samples):
@@ -36,8 +36,8 @@ def test_one_changed_cell_and_a_missing_cell_are_rejected(samples):
         flat = [v for row in sample.gold for v in row]
         changed = flat[:]
         changed[-1] = changed[-1] + 1
-        assert TASK.check(sample.question, f"<<<{changed}>>>").verdict == "incorrect"
-        assert TASK.check(sample.question, f"<<<{flat[:-1]}>>>").verdict == "incorrect"
+        assert TASK.reference_check(sample.question, f"<<<{changed}>>>").verdict == "incorrect"
+        assert TASK.reference_check(sample.question, f"<<<{flat[:-1]}>>>").verdict == "incorrect"
 
 
 def test_flat_lists_fractions_and_roundings_are_accepted():
@@ -46,8 +46,8 @@ def test_flat_lists_fractions_and_roundings_are_accepted():
     flat = [v for row in meta_result for v in row]
     as_fractions = ", ".join(f"{v.numerator}/{v.denominator}" for v in flat)
     as_decimals = ", ".join(f"{float(v):.4f}" for v in flat)
-    assert TASK.check(question, f"<<<{as_fractions}>>>").verdict == "correct"
-    assert TASK.check(question, f"<<<{as_decimals}>>>").verdict == "correct"
+    assert TASK.reference_check(question, f"<<<{as_fractions}>>>").verdict == "correct"
+    assert TASK.reference_check(question, f"<<<{as_decimals}>>>").verdict == "correct"
 
 
 def _instance(question):
@@ -63,4 +63,4 @@ def test_generator_is_seeded_and_its_golds_verify():
             sample = TASK.generate(seed, complexity=complexity)
             assert sample == TASK.generate(seed, complexity=complexity)
             assert TASK.verify(sample, TASK.gold_answer(sample), "strict").verdict == "correct", seed
-            assert TASK.check(sample.question, TASK.gold_answer(sample)).verdict == "correct", seed
+            assert TASK.reference_check(sample.question, TASK.gold_answer(sample)).verdict == "correct", seed

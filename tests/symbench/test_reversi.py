@@ -35,7 +35,7 @@ def test_stored_golds_verify_in_strict_mode_unless_replaying_the_moves_flips_mor
         strict = TASK.verify(sample, answer, "strict")
         if reason is None:
             assert strict.verdict == "correct", sample.id
-            assert TASK.check(sample.question, answer).verdict == "correct", sample.id
+            assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
         else:
             defects += 1
             assert strict.verdict == "incorrect" and "already the opening position" in reason
@@ -68,5 +68,5 @@ def test_generated_questions_show_the_real_previous_board_and_their_gold_verifie
         n = sample.metadata["n"]
         assert sample.metadata["board"] == rv.opening(n)
         assert sample.gold != ",".join(flat_grid(rv.opening(n)))
-        assert TASK.check(sample.question, TASK.gold_answer(sample)).verdict == "correct"
+        assert TASK.reference_check(sample.question, TASK.gold_answer(sample)).verdict == "correct"
         assert TASK.verify(sample, TASK.gold_answer(sample), "faithful").verdict == "correct"

@@ -58,7 +58,7 @@ def test_rules_that_cycle_are_reported_as_non_terminating():
     with pytest.raises(sdm.NonTerminating):
         sdm.simulate("cab", rules)
     question = sdm.render_question("cab", rules)
-    score = TASK.check(question, "<<<cab>>>")
+    score = TASK.reference_check(question, "<<<cab>>>")
     assert score.verdict == "incorrect" and "cycle" in score.reason
 
 
@@ -71,7 +71,7 @@ def test_stored_golds_and_every_recorded_intermediate_state_are_reproduced(sampl
         answer = TASK.gold_answer(sample)
         assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
         assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.check(sample.question, answer).verdict == "correct", sample.id
+        assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
 
 
 def test_a_stored_question_is_rendered_back_exactly(samples):
@@ -89,8 +89,8 @@ def test_a_wrong_final_string_or_the_unchanged_start_is_rejected(samples):
 def test_an_empty_final_string_is_a_readable_answer():
     rules = ["If the string starts with 'cc', remove the first two characters."]
     question = sdm.render_question("cccc", rules)
-    assert TASK.check(question, '<<< "" >>>').verdict == "correct"
-    assert TASK.check(question, '<<< "cc" >>>').verdict == "incorrect"
+    assert TASK.reference_check(question, '<<< "" >>>').verdict == "correct"
+    assert TASK.reference_check(question, '<<< "cc" >>>').verdict == "incorrect"
 
 
 def test_generated_samples_are_deterministic_take_enough_steps_and_their_golds_verify():
@@ -101,4 +101,4 @@ def test_generated_samples_are_deterministic_take_enough_steps_and_their_golds_v
         assert steps >= sample.metadata["complexity"]
         answer = TASK.gold_answer(sample)
         assert TASK.verify(sample, answer, "strict").verdict == "correct"
-        assert TASK.check(sample.question, answer).verdict == "correct"
+        assert TASK.reference_check(sample.question, answer).verdict == "correct"

@@ -38,7 +38,7 @@ def test_stored_golds_verify_in_both_modes_and_by_question_alone(samples):
         answer = TASK.gold_answer(sample)
         assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
         assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.check(sample.question, answer).verdict == "correct", sample.id
+        assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
 
 
 def test_a_stored_question_is_rendered_back_exactly(samples):
@@ -52,7 +52,7 @@ def test_an_answer_with_one_letter_changed_or_missing_is_rejected(samples):
     changed = gold[:3] + ("A" if gold[3] != "A" else "B") + gold[4:]
     assert TASK.verify(sample, f"<<<{changed}>>>", "strict").verdict == "incorrect"
     assert TASK.verify(sample, f"<<<{gold[:-1]}>>>", "strict").verdict == "incorrect"
-    assert TASK.check(sample.question, f"<<<{sample.metadata['string']}>>>").verdict == "incorrect"
+    assert TASK.reference_check(sample.question, f"<<<{sample.metadata['string']}>>>").verdict == "incorrect"
 
 
 def test_malformed_answers_are_rejected_with_a_reason(samples):
@@ -66,13 +66,13 @@ def test_quoted_lower_case_and_spaced_answers_are_read(samples):
     sample = samples[0]
     assert TASK.verify(sample, f'The result: <<< "{sample.gold.lower()}" >>>', "strict").verdict == "correct"
     spaced = " ".join(sample.gold)
-    assert TASK.check(sample.question, f"<<<{spaced}>>>").verdict == "correct"
+    assert TASK.reference_check(sample.question, f"<<<{spaced}>>>").verdict == "correct"
 
 
 def test_strict_accepts_the_sequential_reading_where_matches_overlap_but_faithful_does_not():
     question = si.render_question("ABCDEAB")
-    assert TASK.check(question, "<<<ABCDAEBACBD>>>").verdict == "correct"
-    alternate = TASK.check(question, "<<<ABCDAEAB>>>")
+    assert TASK.reference_check(question, "<<<ABCDAEBACBD>>>").verdict == "correct"
+    alternate = TASK.reference_check(question, "<<<ABCDAEAB>>>")
     assert alternate.verdict == "correct" and "sequential" in alternate.reason
     sample = si.generate(0).model_copy(update={"question": question, "metadata": si.parse_question(question), "gold": "ABCDAEBACBD"})
     assert TASK.verify(sample, "<<<ABCDAEAB>>>", "faithful").verdict == "incorrect"
@@ -80,7 +80,7 @@ def test_strict_accepts_the_sequential_reading_where_matches_overlap_but_faithfu
 
 def test_a_question_without_the_instance_is_refused_with_what_to_send():
     with pytest.raises(ValueError, match="Given the string"):
-        TASK.check("What is the answer?", "<<<ABC>>>")
+        TASK.reference_check("What is the answer?", "<<<ABC>>>")
 
 
 def test_generated_samples_are_deterministic_unambiguous_and_their_golds_verify():
@@ -93,4 +93,4 @@ def test_generated_samples_are_deterministic_unambiguous_and_their_golds_verify(
         assert len(si.readings(sample.metadata)) == 1
         answer = TASK.gold_answer(sample)
         assert TASK.verify(sample, answer, "strict").verdict == "correct"
-        assert TASK.check(sample.question, answer).verdict == "correct"
+        assert TASK.reference_check(sample.question, answer).verdict == "correct"

@@ -39,7 +39,7 @@ def test_stored_golds_verify_in_both_modes_and_by_question_alone(samples):
         answer = TASK.gold_answer(sample)
         assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
         assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.check(sample.question, answer).verdict == "correct", sample.id
+        assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
 
 
 def test_answers_with_plain_numbers_are_read_and_a_changed_count_is_rejected(samples):
@@ -61,7 +61,7 @@ def test_generated_samples_are_deterministic_in_range_and_their_golds_verify():
         assert all(low <= n <= high for n in sample.metadata["initial"].values())
         answer = TASK.gold_answer(sample)
         assert TASK.verify(sample, answer, "strict").verdict == "correct"
-        assert TASK.check(sample.question, answer).verdict == "correct"
+        assert TASK.reference_check(sample.question, answer).verdict == "correct"
 
 
 def test_a_stored_question_is_rendered_back_exactly(samples):

@@ -26,7 +26,7 @@ def test_stored_golds_verify_in_both_modes_and_by_question_alone(samples):
         answer = TASK.gold_answer(sample)
         assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
         assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.check(sample.question, answer).verdict == "correct", sample.id
+        assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
 
 
 def test_a_stored_question_is_rendered_back_exactly(samples):
@@ -58,11 +58,11 @@ def test_generated_samples_are_deterministic_in_range_and_their_golds_verify():
         assert 1 <= start["[A]"] <= 5 and 1 <= start["[B]"] <= 8 and 1 <= start["[C]"] <= 7
         answer = TASK.gold_answer(sample)
         assert TASK.verify(sample, answer, "strict").verdict == "correct"
-        assert TASK.check(sample.question, answer).verdict == "correct"
+        assert TASK.reference_check(sample.question, answer).verdict == "correct"
 
 
 def test_counts_labelled_by_block_are_read_with_unnamed_blocks_as_zero():
     question = ss.render_question(2, 4, 5)  # final: one [C], two {A}, one (C)
-    assert TASK.check(question, "<<<[C]: 1, {A}: 2, (C): 1>>>").verdict == "correct"
-    assert TASK.check(question, "<<<1 [C], 2 {A}, 1 (C)>>>").verdict == "correct"
-    assert TASK.check(question, "<<<{A}: 2, (C): 1>>>").verdict == "incorrect"
+    assert TASK.reference_check(question, "<<<[C]: 1, {A}: 2, (C): 1>>>").verdict == "correct"
+    assert TASK.reference_check(question, "<<<1 [C], 2 {A}, 1 (C)>>>").verdict == "correct"
+    assert TASK.reference_check(question, "<<<{A}: 2, (C): 1>>>").verdict == "incorrect"

@@ -19,8 +19,8 @@ def test_the_answer_order_comes_from_the_question():
     parsed = sd.parse_question(question)
     assert parsed["order"] == ["A", "B", "X"]
     assert sd.final_counts(parsed) == [1, 0, 2]
-    assert TASK.check(question, "<<<[1, 0, 2]>>>").verdict == "correct"
-    assert TASK.check(question, "<<<[1, 0, 0, 2, 0]>>>").verdict == "incorrect"
+    assert TASK.reference_check(question, "<<<[1, 0, 2]>>>").verdict == "correct"
+    assert TASK.reference_check(question, "<<<[1, 0, 0, 2, 0]>>>").verdict == "incorrect"
 
 
 def test_stored_golds_and_every_recorded_step_are_reproduced(samples):
@@ -33,7 +33,7 @@ def test_stored_golds_and_every_recorded_step_are_reproduced(samples):
         answer = TASK.gold_answer(sample)
         assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
         assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.check(sample.question, answer).verdict == "correct", sample.id
+        assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
 
 
 def test_every_stored_question_is_rendered_back_exactly(samples):
@@ -61,4 +61,4 @@ def test_generated_samples_are_deterministic_use_the_complexitys_methods_and_the
         assert all(low <= n <= high for n, (low, high) in zip(sample.metadata["initial"].values(), ranges))
         answer = TASK.gold_answer(sample)
         assert TASK.verify(sample, answer, "strict").verdict == "correct"
-        assert TASK.check(sample.question, answer).verdict == "correct"
+        assert TASK.reference_check(sample.question, answer).verdict == "correct"
