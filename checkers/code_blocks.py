@@ -27,3 +27,12 @@ def extract_python(response: str | None) -> str | None:
             untagged.append(body)
     blocks = tagged or untagged
     return blocks[-1].strip("\n") if blocks else None
+
+
+def prose_of(response: str | None) -> str:
+    """``response`` without its fenced code blocks: the text a model wrote as prose. An
+    answer marker inside a program's source (``print(f"<<<{grid}>>>")``) is code, not an
+    answer, so answers are looked for here."""
+    if not response:
+        return ""
+    return _FENCE.sub("\n", response)

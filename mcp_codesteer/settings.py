@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(50_000, ge=100, description="longest question accepted")
     max_response_chars: int = Field(200_000, ge=100, description="longest TaskLLM response accepted")
+    task_check_timeout_s: float = Field(
+        5.0, gt=0, le=600, description="a SymBench constraint check still running after this long gives 'unverified'"
+    )
 
     # storage
     data_dir: Path = Field(default_factory=_default_data_dir, description="where the session store lives")

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 import anyio
 
-from checkers import AnswerCheck, analyze_code, check_with_task, extract_python
+from checkers import AnswerCheck, analyze_code, check_with_task, extract_python, prose_of
 from checkers.answer import CHECKER_INSTRUCTIONS, run_checker, unverified
 from guide import Action, Guidance, Guide, Round, Trajectory, create_guide
 from sandbox import ExecResult, Sandbox, create_sandbox
@@ -28,6 +28,9 @@ from .store import SessionExpired, SessionNotFound, TrajectoryStore
 from .tool_types import CheckAnswerResult, SteerResult, SymbolicSummary
 
 log = logging.getLogger(__name__)
+
+
+UNREFUTED_AT_LIMIT = "No rounds are left. The best answer no check refuted is {answer}; give it as the final answer."
 
 
 class InputError(ValueError):
@@ -200,7 +203,16 @@ class CodeSteer:
         round_.guidance = await guide.next(trajectory)
         if round_.guidance.action in (Action.RETURN, Action.TERMINATE):
             trajectory.status = "returned" if round_.guidance.action is Action.RETURN else "terminated"
-            trajectory.final_answer = round_.guidance.final_answer
+            chosen = round_.guidance.final_answer
+            if round_.guidance.action is Action.TERMINATE or chosen is None:
+                # At the round limit the answer is the best one no check refuted, never one a
+                # check said is wrong while another was still open.
+                unrefuted, _, _ = best_unrefuted(trajectory)
+                if unrefuted is not None and unrefuted != round_.guidance.final_answer:
+                    round_.guidance.prompt = UNREFUTED_AT_LIMIT.format(answer=unrefuted)
+                chosen = unrefuted if unrefuted is not None else chosen
+            trajectory.final_answer = chosen
+            round_.guidance.final_answer = trajectory.final_answer
         trajectory.updated_at = datetime.now(timezone.utc)
         await self.store.save(trajectory)
         result = self._result(trajectory, round_, round_.guidance)
@@ -227,10 +239,22 @@ class CodeSteer:
                 round_.execution = await self._execute(sandbox, code)
         round_.answer = _answer_of(response, round_.execution)
         if round_.answer and trajectory.task:
-            round_.answer_check = await anyio.to_thread.run_sync(
-                check_with_task, trajectory.task, trajectory.question, round_.answer
-            )
+            round_.answer_check = await self._task_check(trajectory.task, trajectory.question, round_.answer)
         return round_
+
+    async def _task_check(self, task: str, question: str, answer: str) -> AnswerCheck:
+        """The task's constraint check in a worker thread, so it never blocks the event loop.
+
+        At ``settings.task_check_timeout_s`` the verdict is 'unverified' and the thread is
+        abandoned (the check holds no lock and writes nothing; it ends on its own)."""
+        limit = self.settings.task_check_timeout_s
+        with anyio.move_on_after(limit):
+            return await anyio.to_thread.run_sync(check_with_task, task, question, answer, abandon_on_cancel=True)
+        return AnswerCheck(
+            verdict="unverified",
+            reason=f"the {task} check did not finish within {limit:g} s; check the answer with a self-check program",
+            method="task_constraints",
+        )
 
     async def _execute(self, sandbox: Sandbox, code: str) -> ExecResult:
         size = len(code.encode("utf-8"))
@@ -251,6 +275,9 @@ class CodeSteer:
             execution = round_.execution.summary(self.settings.feedback_chars)
             if not done:
                 prompt = f"Output of your code:\n{execution}\n\n{prompt}"
+        verified, verification = final_verdict(trajectory, trajectory.final_answer) if done else (None, None)
+        if done and verified is False and trajectory.final_answer is not None:
+            prompt = f"{prompt}\n\nNote: this answer is not verified: {verification}."
         return SteerResult(
             session_id=trajectory.session_id,
             action=guidance.action.value,
@@ -258,6 +285,8 @@ class CodeSteer:
             rationale=guidance.rationale,
             done=done,
             final_answer=trajectory.final_answer if done else None,
+            verified=verified,
+            verification=verification,
             round=trajectory.turns_used,
             rounds_left=trajectory.turns_left,
             guide=guidance.source,
@@ -367,7 +396,7 @@ class CodeSteer:
             self.validate_code(checker_code)
             check: AnswerCheck = await run_checker(sandbox, question, answer, checker_code)
         elif (task_name := self._task(task)) is not None:
-            check = await anyio.to_thread.run_sync(check_with_task, task_name, question, answer)
+            check = await self._task_check(task_name, question, answer)
         else:
             check = unverified()
         return CheckAnswerResult(
@@ -376,14 +405,62 @@ class CodeSteer:
 
 
 def _answer_of(response: str, execution: ExecResult | None) -> str | None:
-    """The round's answer: the program's marked output, else the response's, else the program's last line."""
-    if execution is not None and execution.ok:
-        marked = extract_answer(execution.stdout)
-        if marked:
-            return marked
-    marked = extract_answer(response)
-    if marked:
-        return marked
-    if execution is not None and execution.ok:
-        return answer_or_last_line(execution.stdout)
-    return None
+    """The round's answer, from what ran before what was guessed: the program's marked
+    output, else its last printed line, else a marked answer in the prose. Text inside the
+    response's code blocks is program source (``print(f"<<<{grid}>>>")``), never an answer,
+    and neither is anything from a program that failed."""
+    if execution is not None and execution.ok and execution.stdout.strip():
+        computed = answer_or_last_line(execution.stdout)
+        if computed:
+            return computed
+    marked = extract_answer(prose_of(response))
+    return marked or None
+
+
+def final_verdict(trajectory: Trajectory, answer: str | None) -> tuple[bool, str]:
+    """Whether the session's final answer passed a check, and why (or why not), in words."""
+    if answer is None:
+        return False, "no round gave an answer"
+    key = _same(answer)
+    checks = [r.answer_check for r in trajectory.rounds if r.answer and _same(r.answer) == key and r.answer_check]
+    if any(c.verdict == "correct" for c in checks):
+        passed = next(c for c in checks if c.verdict == "correct")
+        return True, f"passed its check ({passed.method}): {passed.reason}"
+    failed = [c for c in checks if c.verdict == "incorrect"]
+    if failed:
+        answered = [r for r in trajectory.rounds if r.answer]
+        every = all(r.answer_check is not None and r.answer_check.verdict == "incorrect" for r in answered)
+        lead = "every answer given failed its check; this one" if every else "it"
+        return False, f"{lead} failed its check ({failed[-1].method}): {failed[-1].reason}"
+    return False, "no check confirmed this answer (the task has no steering-time check and no self-check passed)"
+
+
+def best_unrefuted(trajectory: Trajectory) -> tuple[str | None, bool, str]:
+    """The answer to stop with at the round limit: one that passed a check, else the one most
+    clean rounds agree on among those no check refuted, else (every candidate refuted) the
+    latest, with ``verified`` False and why."""
+    rounds = [r for r in trajectory.rounds if r.answer]
+    if not rounds:
+        return None, False, "no round gave an answer"
+    for r in reversed(rounds):
+        if r.answer_check and r.answer_check.verdict == "correct":
+            return r.answer, True, f"passed its check ({r.answer_check.method}): {r.answer_check.reason}"
+    refuted = {_same(r.answer) for r in rounds if r.answer_check and r.answer_check.verdict == "incorrect"}
+    open_ = [r for r in rounds if _same(r.answer) not in refuted]
+    if not open_:
+        last = rounds[-1]
+        reason = last.answer_check.reason if last.answer_check else "failed"
+        return last.answer, False, (
+            f"every answer given failed its check; this is the latest, and its check said: {reason}"
+        )
+    computed = [r for r in open_ if r.execution is not None and r.execution.ok] or open_
+    counts: dict[str, int] = {}
+    for r in computed:
+        counts[_same(r.answer)] = counts.get(_same(r.answer), 0) + 1
+    top = max(counts.values())
+    chosen = next(r for r in reversed(computed) if counts[_same(r.answer)] == top)
+    return chosen.answer, False, "no check refuted this answer, but none confirmed it either"
+
+
+def _same(answer: str | None) -> str:
+    return "".join((answer or "").split()).strip("'\"").lower()

@@ -28,6 +28,10 @@ class SteerResult(BaseModel):
     rationale: str = Field(description="why the guide chose this action")
     done: bool = Field(description="true after return or terminate: stop and give final_answer")
     final_answer: str | None = None
+    verified: bool | None = Field(
+        None, description="when done: whether final_answer passed a check (a task constraint check or a self-check)"
+    )
+    verification: str | None = Field(None, description="when done: why final_answer is, or is not, verified")
     round: int = Field(description="TaskLLM responses received so far")
     rounds_left: int
     guide: str = Field(description="which guide decided")

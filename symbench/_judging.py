@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from .extract import extract_answer, strip_wrapping
+from .extract import MAX_NUMBER_DIGITS, check_number_size, extract_answer, strip_wrapping
 
 JUDGE_REL_TOL = 1e-3
 """The original judge prompt's rule: two values are the same when their relative
@@ -52,28 +52,55 @@ def question_options(question: str) -> dict[str, str]:
 
 
 def parse_option(answer: str | None, options: dict[str, str] | None = None) -> str | None:
-    """The option letter an answer picks, or None when it picks none (or several).
+    """The option letter an answer picks, or None when it picks none, or several.
 
-    Accepts ``(B)``, ``B``, ``B)``, ``(B) 12/25/1937``, ``Option B``, and, when
-    ``options`` are given, the text of an option alone (``12/25/1937``).
+    Accepts ``(B)``, ``B``, ``B)``, ``(B) 12/25/1937``, ``Option B``, ``B.`` and, when
+    ``options`` are given, the text of an option alone (``12/25/1937``). An answer that
+    names two different options (``A or B``, ``(A), (B)``, ``A (or possibly C)``) picks
+    none: a hedge is not an answer.
     """
     if answer is None:
         return None
     s = strip_wrapping(answer).strip()
-    s = re.sub(r"^(?:the\s+)?(?:answer|option|choice)\s*(?:is\s*)?[:=]?\s*", "", s, flags=re.IGNORECASE)
+    s = re.sub(r"^(?:the\s+)?(?:(?:final|correct)\s+)?(?:answer|option|choice)\s*(?:is\s*)?[:=]?\s*", "", s, flags=re.IGNORECASE)
+    s = s.rstrip(" .!")
     letters = set(options) if options else set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    lead = re.match(r"^\(?\s*([A-Z])\s*\)?(?=$|[\s.,:;)])", s)
-    if lead and lead.group(1) in letters:
+    whole = re.fullmatch(r"\(?\s*([A-Z])\s*\)?", s)
+    if whole and whole.group(1) in letters:
+        return whole.group(1)
+    lead = re.match(r"^\(?\s*([A-Z])\s*(?:\)|[.:]|(?=\s))\s*(.*)$", s, re.DOTALL)
+    if lead and lead.group(1) in letters and options and _norm_option_text(lead.group(2)) == _norm_option_text(options[lead.group(1)]):
         return lead.group(1)
     if options:
         wanted = _norm_option_text(s)
         for letter, text in options.items():
             if _norm_option_text(text) == wanted:
                 return letter
-    marked = {m for m in re.findall(r"\(([A-Z])\)", s) if m in letters}
-    if len(marked) == 1:
-        return marked.pop()
-    return None
+    named = _options_named(s, letters, options)
+    return named.pop() if len(named) == 1 else None
+
+
+# What follows the article "A" or the pronoun "I" (not a conjunction or verb that would
+# make it an option letter: "A or C", "A is right").
+_ARTICLE_NEXT = re.compile(r"\s+(?!(?:or|and|nor|but|then|is|was|seems|too|also|maybe|possibly|perhaps)\b)[a-z]")
+
+
+def _options_named(s: str, letters: set[str], options: dict[str, str] | None) -> set[str]:
+    """Every option an answer text names: bracketed letters, bare capital letters (not the
+    article 'A' or the pronoun 'I' before a word) and options' full texts."""
+    named = {m for m in re.findall(r"\(\s*([A-Z])\s*\)", s) if m in letters}
+    for m in re.finditer(r"(?<![A-Za-z0-9'])([A-Z])(?![A-Za-z0-9'])", s):
+        letter = m.group(1)
+        if letter in ("A", "I") and _ARTICLE_NEXT.match(s[m.end() :]):
+            continue
+        if letter in letters:
+            named.add(letter)
+    if options:
+        flat = _norm_option_text(s)
+        for letter, text in options.items():
+            if len(_norm_option_text(text)) >= 3 and _norm_option_text(text) in flat:
+                named.add(letter)
+    return named
 
 
 def _norm_option_text(text: str) -> str:
@@ -85,61 +112,119 @@ def _norm_option_text(text: str) -> str:
 
 _YES = {"yes", "true", "y"}
 _NO = {"no", "false", "n"}
+_NEGATED = re.compile(r"\b(not|n't|never|isn't)\s+(yes|no|true|false)\b")
 
 
 def parse_yes_no(answer: str | None) -> bool | None:
-    """True for yes/true, False for no/false, None otherwise (or when both appear)."""
+    """True for yes/true, False for no/false, None otherwise.
+
+    A negation is read as one (``not true`` is No, ``not false`` Yes); an answer that says
+    both (``Yes or No``, ``true (or possibly false)``) says neither.
+    """
     if answer is None:
         return None
-    s = strip_wrapping(answer).strip().lower().strip(".!")
+    s = strip_wrapping(answer).strip().lower().strip(".! ")
     if s in _YES:
         return True
     if s in _NO:
         return False
-    words = set(re.findall(r"[a-z]+", s))
-    said_yes, said_no = bool(words & {"yes", "true"}), bool(words & {"no", "false"})
-    if said_yes != said_no:
-        return said_yes
-    return None
+    s = s.replace("n't", " n't")
+    said: set[bool] = set()
+    for m in _NEGATED.finditer(s):
+        said.add(m.group(2) not in ("yes", "true"))
+    rest = _NEGATED.sub(" ", s)
+    for word in re.findall(r"[a-z]+", rest):
+        if word in ("yes", "true"):
+            said.add(True)
+        elif word in ("no", "false"):
+            said.add(False)
+    return said.pop() if len(said) == 1 else None
 
 
 # --------------------------------------------------------------------------- numbers
 
+_ANSWER_NUMBER = re.compile(
+    r"[-+]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d*)?(?:[eE][-+]?\d+)?(?:\s*/\s*[-+]?\d+(?:\.\d+)?(?![\d.]))?"
+    r"|[-+]?\.\d+(?:[eE][-+]?\d+)?"
+)
 
-_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+def _number_text(text: str) -> str:
+    """The answer with what only spells a number differently undone: ``$``, ``\\frac{a}{b}``,
+    a spaced or Unicode minus, ``_`` or thin-space digit groups."""
+    s = strip_wrapping(text).replace("$", "").replace("\\!", "").replace("\\,", "")
+    s = re.sub(r"\\(?:d|t)?frac\{([^{}]+)\}\{([^{}]+)\}", r"\1/\2", s)
+    s = s.replace("−", "-").replace("–", "-")
+    s = re.sub(r"(?<![\w)\]])([-+])\s+(?=\d)", r"\1", s)
+    s = re.sub(r"(?<=\d)[_\u2009\u202f'](?=\d{3}(?!\d))", "", s)
+    return s
+
+
+def _to_number(written: str) -> Fraction:
+    """``written`` (as matched by _ANSWER_NUMBER) as an exact Fraction. ValueError when it is
+    too large to read (MAX_NUMBER_DIGITS) or a division by zero."""
+    body = written.replace(",", "").replace(" ", "")
+    num, slash, den = body.partition("/")
+    check_number_size(num)
+    check_number_size(den)
+    try:
+        value = Fraction(num)
+        if slash:
+            value /= Fraction(den)
+    except ZeroDivisionError:
+        raise ValueError(f"{written!r} divides by zero") from None
+    return value
+
+
+def answer_numbers(text: str | None) -> list[tuple[Fraction, str]]:
+    """Every number the answer writes, in order, as (exact value, digits as written).
+
+    ``1,234`` is one number, ``1, 234`` two; ``3/4`` one. Numbers too large to read
+    (MAX_NUMBER_DIGITS) or dividing by zero are skipped.
+    """
+    if text is None:
+        return []
+    found = []
+    for m in _ANSWER_NUMBER.finditer(_number_text(text)):
+        written = m.group(0).replace(" ", "")
+        try:
+            found.append((_to_number(written), written.replace(",", "") if re.search(r",\d{3}", written) else written))
+        except ValueError:
+            continue
+    return found
+
+
+def single_number(text: str | None) -> tuple[Fraction, str]:
+    """The one number an answer gives, as (exact value, digits as written).
+
+    ValueError, saying why, when it gives none, or several different ones (``69 or 68``,
+    ``3431581 or 3431580``): a hedge is not an answer. The same value written twice
+    (``12 = 12.0``) counts once.
+    """
+    if text is None:
+        raise ValueError("no answer")
+    found = answer_numbers(text)
+    if not found:
+        raw = _ANSWER_NUMBER.findall(_number_text(text))
+        raise ValueError("a number too large to read or a division by zero" if raw else "no number")
+    values = {value for value, _ in found}
+    if len(values) > 1:
+        shown = ", ".join(w for _, w in found[:4])
+        raise ValueError(f"several different numbers ({shown}); give exactly one")
+    return found[-1]
 
 
 def parse_final_number(text: str | None) -> tuple[Fraction, str] | None:
-    """The answer's number as an exact Fraction plus the digits as written.
+    """The answer's number as an exact Fraction plus the digits as written (the original
+    judge's reading, kept for the faithful mode).
 
     Reads ``a/b`` fractions, thousands separators, ``$``, ``%`` and trailing units; when
     the text holds several numbers (``x = 3, so 6``), the last one is the answer.
-    Returns None when there is no number.
+    Returns None when there is no number. Strict scoring uses ``single_number``.
     """
-    if text is None:
-        return None
-    s = strip_wrapping(text).replace("$", "").replace("\\!", "")
-    s = re.sub(r"\\(?:d|t)?frac\{([^{}]+)\}\{([^{}]+)\}", r"\1/\2", s)
-    frac = re.findall(r"([-+]?\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)(?![\d.])", s)
-    plain = _PLAIN_NUMBER.findall(s)
-    if frac and plain and plain[-1].replace(",", "") == frac[-1][1]:
-        num, den = frac[-1]
-        try:
-            return Fraction(num) / Fraction(den), f"{num}/{den}"
-        except ZeroDivisionError:
-            return None
-    if not plain:
-        return None
-    written = plain[-1]
-    digits = written.replace(",", "") if _is_thousands(written) else written.split(",")[-1]
-    try:
-        return Fraction(digits), digits
-    except (ValueError, ZeroDivisionError):
-        return None
+    found = answer_numbers(text)
+    return found[-1] if found else None
 
-
-def _is_thousands(written: str) -> bool:
-    return "," not in written or bool(re.fullmatch(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?", written))
 
 
 _EXACT_INTEGERS = 2**53
@@ -149,14 +234,17 @@ def numbers_match(value: Fraction | float, gold: Fraction | float, *, rel_tol: f
     """Whether ``value`` equals ``gold`` within ``rel_tol`` (relative; absolute 1e-9 near 0).
 
     Two whole numbers below 2**53 must be equal: the tolerance is for float noise and
-    decimals, never for counts.
+    decimals, never for counts. Values beyond a float's range compare exactly.
 
     When ``written`` (the digits as the answer wrote them) has at least
     ROUNDED_MIN_SIGNIFICANT significant digits, a correct rounding of the gold to the
     places written also matches.
     """
-    v, g = float(value), float(gold)
-    if math.isnan(v) or math.isnan(g):
+    try:
+        v, g = float(value), float(gold)
+    except OverflowError:
+        return Fraction(value) == Fraction(gold)
+    if math.isnan(v) or math.isnan(g) or math.isinf(v) or math.isinf(g):
         return False
     if v.is_integer() and g.is_integer() and abs(g) < _EXACT_INTEGERS:
         # Two whole numbers a float represents exactly: a tolerance would only let a
@@ -170,14 +258,14 @@ def numbers_match(value: Fraction | float, gold: Fraction | float, *, rel_tol: f
 def is_rounding_of(written: str, gold: Fraction | float) -> bool:
     """Whether the decimal ``written`` is ``gold`` rounded to the places it shows."""
     try:
-        d = Decimal(written.replace(",", ""))
+        d = Decimal(written.replace(",", "").rstrip("."))
     except InvalidOperation:
         return False
     if not d.is_finite():
         return False
     _sign, digits, exponent = d.as_tuple()
     significant = len("".join(map(str, digits)).lstrip("0"))
-    if significant < ROUNDED_MIN_SIGNIFICANT or not isinstance(exponent, int) or exponent >= 0:
+    if significant < ROUNDED_MIN_SIGNIFICANT or not isinstance(exponent, int) or exponent >= 0 or exponent < -MAX_NUMBER_DIGITS:
         return False
     half_ulp = Fraction(1, 2) * Fraction(10) ** exponent
     g = gold if isinstance(gold, Fraction) else Fraction(str(gold))
@@ -293,7 +381,15 @@ def latex_to_sympy_source(s: str) -> str:
     return out
 
 
+SYMPY_MAX_EXPONENT = 1000
+"""Largest power or factorial argument handed to sympy; ``10**10**10`` or ``100000!`` would
+make it compute for minutes, so such an answer is refused before anything is evaluated."""
+
+
 def _sympy_value(source: str) -> Any:
+    """``source`` parsed and evaluated by sympy, after checking unevaluated that no power or
+    factorial in it is larger than SYMPY_MAX_EXPONENT (ValueError otherwise)."""
+    import sympy
     from sympy.parsing.sympy_parser import (
         convert_xor,
         implicit_multiplication_application,
@@ -302,6 +398,24 @@ def _sympy_value(source: str) -> Any:
     )
 
     transformations = standard_transformations + (implicit_multiplication_application, convert_xor)
+    for number in re.findall(r"\d[\d.]*(?:[eE][-+]?\d+)?", source):
+        check_number_size(number)  # 1e9999999 becomes a float sympy computes with for minutes
+    # The factorial notation is evaluated while parsing, even unevaluated: bound it first.
+    if any(int(n) > SYMPY_MAX_EXPONENT for n in re.findall(r"(\d{1,12})\s*\)?\s*!", source)) or re.search(r"\d{13}\s*!|\)\s*!", source):
+        raise ValueError(f"a factorial above {SYMPY_MAX_EXPONENT}! or of an expression")
+    shape = parse_expr(source, transformations=transformations, evaluate=False)
+    for node in sympy.preorder_traversal(shape):
+        if isinstance(node, sympy.Pow):
+            limited = node.exp
+        elif isinstance(node, (sympy.factorial, sympy.factorial2, sympy.gamma)):
+            limited = node.args[0]
+        else:
+            continue
+        if limited.has(sympy.Pow, sympy.factorial, sympy.factorial2, sympy.gamma) and not limited.is_Rational:
+            raise ValueError("a power or factorial inside an exponent")
+        numbers = [abs(n) for n in limited.atoms(sympy.Number)]
+        if any(n > SYMPY_MAX_EXPONENT for n in numbers):
+            raise ValueError(f"an exponent or factorial above {SYMPY_MAX_EXPONENT}")
     return parse_expr(source, transformations=transformations, evaluate=True)
 
 
@@ -359,16 +473,26 @@ def math_equivalent(gold: str, answer: str, *, rel_tol: float = JUDGE_REL_TOL) -
     except Exception as exc:  # noqa: BLE001 - sympy raises many kinds on bad input
         return False, f"different answers that are not both expressions ({type(exc).__name__})"
     try:
+        return _compare_values(gv, av, a, rel_tol, sympy)
+    except Exception as exc:  # noqa: BLE001 - a tuple, nan, zoo...: values that cannot be compared are not equal
+        return False, f"values that cannot be compared ({type(exc).__name__})"
+
+
+def _compare_values(gv: Any, av: Any, written_answer: str, rel_tol: float, sympy: Any) -> tuple[bool, str]:
+    try:
         if sympy.simplify(gv - av) == 0:
             return True, "symbolically equal"
     except Exception:  # noqa: BLE001, S110 - simplify can fail on odd input; the numeric comparison below decides
         pass
     try:
         gf, af = complex(sympy.N(gv, 30)), complex(sympy.N(av, 30))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, AttributeError):
         return False, "not equal, and not both numbers"
+    if not all(math.isfinite(x) for x in (gf.real, gf.imag, af.real, af.imag)):
+        return False, "not equal, and not both finite numbers"
     if abs(gf.imag) > 1e-12 or abs(af.imag) > 1e-12:
         return (abs(gf - af) <= rel_tol * max(abs(gf), 1e-12)), "complex values compared"
+    a = written_answer
     written = a if re.fullmatch(r"-?\d+\.\d+", a) else None
     gold_exact = _exact_fraction(gv, sympy)
     if numbers_match(Fraction(af.real) if written is None else Fraction(written), gold_exact if gold_exact is not None else gf.real, rel_tol=rel_tol, written=written):

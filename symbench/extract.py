@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import re
 from fractions import Fraction
 from typing import Any, Callable, NamedTuple
@@ -69,7 +70,7 @@ def parse_literal(text: str) -> Any:
             pass
         try:
             return json.loads(candidate)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):
             pass
     match = re.search(r"(\[.*\]|\(.*\)|\{.*\})", s, re.DOTALL)
     if match and match.group(1) != s:
@@ -89,20 +90,49 @@ def parse_number(text: str) -> Fraction:
     return to_fraction(found[0])
 
 
+MAX_NUMBER_DIGITS = 400
+"""A number written with more digits, or a larger power-of-ten exponent, than this is
+refused unread (ValueError): no answer is that large, and reading ``1e99999999`` exactly
+would take unbounded time and memory."""
+
+
+def check_number_size(text: str) -> None:
+    """ValueError when the numeric string ``text`` is over MAX_NUMBER_DIGITS (digits or exponent)."""
+    mantissa, _, exponent = text.lower().partition("e")
+    if sum(ch.isdigit() for ch in mantissa) > MAX_NUMBER_DIGITS:
+        raise ValueError(f"a number with more than {MAX_NUMBER_DIGITS} digits")
+    digits = exponent.lstrip("+-")
+    if exponent and (len(digits) > 4 or (digits.isdigit() and int(digits) > MAX_NUMBER_DIGITS)):
+        raise ValueError(f"an exponent above {MAX_NUMBER_DIGITS}")
+
+
 def to_fraction(value: Any) -> Fraction:
-    """An exact Fraction for an int, float, numeric string or 'a/b'."""
+    """An exact Fraction for an int, float, numeric string or 'a/b'.
+
+    ValueError for anything else, for a division by zero, for NaN and infinities and for
+    numbers over MAX_NUMBER_DIGITS."""
     if isinstance(value, Fraction):
         return value
     if isinstance(value, bool):
         raise ValueError("a boolean is not a number")
     if isinstance(value, int):
+        if value.bit_length() > MAX_NUMBER_DIGITS * 4:
+            raise ValueError(f"a number with more than {MAX_NUMBER_DIGITS} digits")
         return Fraction(value)
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"not a finite number: {value!r}")
         return Fraction(str(value))
     s = str(value).strip().replace(" ", "")
+    if len(s) > 4 * MAX_NUMBER_DIGITS:
+        raise ValueError(f"a number with more than {MAX_NUMBER_DIGITS} digits")
     if "/" in s:
         num, den = s.split("/", 1)
-        return Fraction(to_fraction(num)) / Fraction(to_fraction(den))
+        denominator = to_fraction(den)
+        if denominator == 0:
+            raise ValueError(f"{value!r} divides by zero")
+        return to_fraction(num) / denominator
+    check_number_size(s)
     try:
         return Fraction(s)
     except (ValueError, ZeroDivisionError) as exc:

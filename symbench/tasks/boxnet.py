@@ -240,7 +240,7 @@ def faithful_score(instance: dict[str, Any], answer_text: str) -> Score:
         steps = json.loads(raw)
         if not isinstance(steps, list) or not all(isinstance(s, dict) for s in steps):
             raise TypeError
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         return Score.incorrect("response in the wrong format (original scorer: JSON list of dictionaries)", raw)
     for step in steps:
         for key, value in step.items():

@@ -9,6 +9,7 @@ rational arithmetic, each given number used exactly once, in any order.
 
 from __future__ import annotations
 
+import ast
 import csv
 import random
 import re
@@ -82,10 +83,55 @@ def score_expression(numbers: list[int], target: int, answer_text: str) -> Score
     return Score.correct(parsed=expression, reason=f"equals {target} exactly, every number used once")
 
 
+_EVAL_OPERATORS = {
+    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b, ast.FloorDiv: lambda a, b: a // b, ast.Mod: lambda a, b: a % b,
+    ast.Pow: lambda a, b: a**b,
+}
+EVAL_MAX_POWER = 64
+"""The faithful scorer refuses a power with an exponent or base above this (Python's eval
+would compute it, but ``9**9**9`` takes minutes): no Game 24 answer needs one."""
+
+
+def python_eval_float(expression: str) -> float:
+    """What the original's ``eval`` of an arithmetic expression gave, without calling eval:
+    Python's syntax exactly (``**`` is a power; ``×``, ``^``-as-power and LaTeX are
+    SyntaxErrors there, so ValueError here), numbers and operators only."""
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        raise ValueError(f"eval would fail: {type(exc).__name__}") from None
+
+    def walk(node: ast.AST) -> float:
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            return node.value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = walk(node.operand)
+            return -inner if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.BinOp) and type(node.op) in _EVAL_OPERATORS:
+            left, right = walk(node.left), walk(node.right)
+            if isinstance(node.op, ast.Pow) and (abs(right) > EVAL_MAX_POWER or abs(left) > 10**6):
+                raise ValueError(f"a power above {EVAL_MAX_POWER}")
+            try:
+                return _EVAL_OPERATORS[type(node.op)](left, right)
+            except (ZeroDivisionError, OverflowError, TypeError) as exc:
+                raise ValueError(f"eval would fail: {type(exc).__name__}") from None
+        raise ValueError(f"eval would not give a number here ({type(node).__name__})")
+
+    try:
+        value = walk(tree.body)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    if isinstance(value, complex):
+        raise ValueError("a complex value")
+    return float(value)
+
+
 def score_faithful(numbers: list[int], target: int, answer_text: str) -> Score:
     """The original scorer: append '= target' when there is no '=', check the last side equals the
-    target, the digits of the first side are the numbers, and the first side equals the target
-    in floating point (so exact-fraction answers such as 8/(3-8/3) fail, as they did)."""
+    target, the digits of the first side are the numbers, and the first side, read by Python's
+    eval, equals the target in floating point. So ``2**3*(4-1)`` passes and ``4×6×1×1`` fails
+    (a SyntaxError for eval), and exact-fraction answers such as 8/(3-8/3) fail, as they did."""
     answer = _answer(answer_text)
     if not answer:
         return Score.incorrect("no answer found")
@@ -97,10 +143,11 @@ def score_faithful(numbers: list[int], target: int, answer_text: str) -> Score:
             return Score.incorrect(f"the right side is not {target}", parsed=answer)
     except ValueError as exc:
         return Score.incorrect(f"right side unreadable: {exc}", parsed=answer)
-    if sorted(int(n) for n in re.findall(r"\d+", left)) != sorted(numbers):
+    digits = re.findall(r"\d+", left)
+    if any(len(n) > 12 for n in digits) or sorted(int(n) for n in digits) != sorted(numbers):
         return Score.incorrect("the numbers of the left side are not the given ones", parsed=answer)
     try:
-        value = evaluate_float(normalize_operators(left).strip())[0]
+        value = python_eval_float(left.strip())
     except ValueError as exc:
         return Score.incorrect(f"left side unreadable: {exc}", parsed=answer)
     if value != target:

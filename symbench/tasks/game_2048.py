@@ -88,6 +88,8 @@ def parse_matrix(text: str, rows: int, cols: int) -> Grid:
     except ValueError:
         value = None
     if isinstance(value, (list, tuple)) and value and all(isinstance(r, (list, tuple)) for r in value):
+        if not all(type(x) is int or (type(x) is float and x.is_integer()) for row in value for x in row):
+            raise ValueError(f"expected a {rows}x{cols} matrix of whole numbers")
         grid = [[int(x) for x in row] for row in value]
     else:
         lines = [ln for ln in re.split(r"[\n;]|\]\s*,\s*\[", s) if re.search(r"\d", ln)]

@@ -13,7 +13,7 @@ import re
 from fractions import Fraction
 from pathlib import Path
 
-from .._judging import JUDGE_REL_TOL, STRICT_REL_TOL, numbers_match, parse_final_number
+from .._judging import JUDGE_REL_TOL, STRICT_REL_TOL, numbers_match, parse_final_number, single_number
 from ..extract import answer_or_last_line
 from ..types import Sample, Score, ScoringMode, Task
 
@@ -51,17 +51,22 @@ def load(data_dir: Path) -> list[Sample]:
 
 
 def verify(sample: Sample, response: str, mode: ScoringMode = "strict") -> Score:
-    """The last number of the answer against the target: strict within STRICT_REL_TOL (or
-    a correct rounding with enough digits), faithful within the judge's 1e-3."""
+    """The answer's number against the target. strict: the answer gives exactly one number
+    (a hedge such as ``12 or 13`` is wrong), within STRICT_REL_TOL or a correct rounding with
+    enough digits. faithful: the last number, within the judge's 1e-3."""
     answer = answer_or_last_line(response)
-    found = parse_final_number(answer)
-    if found is None:
-        return Score.incorrect(f"no number found in {answer!r}; answer like <<<1234.5>>>", parsed=answer)
-    value, written = found
     gold = Fraction(str(sample.gold))
     if mode == "faithful":
+        found = parse_final_number(answer)
+        if found is None:
+            return Score.incorrect(f"no number found in {answer!r}; answer like <<<1234.5>>>", parsed=answer)
+        value, written = found
         ok = numbers_match(value, gold, rel_tol=JUDGE_REL_TOL)
     else:
+        try:
+            value, written = single_number(answer)
+        except ValueError as exc:
+            return Score.incorrect(f"unreadable answer: {exc}; answer like <<<1234.5>>>", parsed=answer)
         ok = numbers_match(value, gold, rel_tol=STRICT_REL_TOL, written=written)
     if not ok:
         return Score.incorrect(f"{written} is not {sample.gold}", parsed=float(value))

@@ -54,11 +54,15 @@ _BARE = re.compile(r"^\s*(\d+)\s*[,;]\s*[\[(]([\d,\s]*)[\])]\s*$")
 
 def parse_count_positions(text: str) -> tuple[int, list[int]]:
     """(count, positions) from 'Count: 2, Positions: [1, 3]' (any case and punctuation) or '2, [1, 3]';
-    the last such statement wins. Raises ValueError when there is none."""
+    several different ones are a hedge. Raises ValueError when there is none or a hedge."""
     found = _LABELLED.findall(text) or _BARE.findall(text)
     if not found:
         raise ValueError("expected 'Count: X, Positions: [Y, Z, ...]'")
+    if len({(c, tuple(re.findall(r"\d+", p))) for c, p in found}) > 1:
+        raise ValueError("the answer states several different counts or position lists; give exactly one")
     count, positions = found[-1]
+    if len(count) > 6 or any(len(p) > 6 for p in re.findall(r"\d+", positions)):
+        raise ValueError("a count or position with more than 6 digits")
     return int(count), [int(p) for p in re.findall(r"\d+", positions)]
 
 
@@ -67,7 +71,7 @@ def verify(sample: Sample, answer_text: str, mode: ScoringMode = "strict") -> Sc
     expected = positions_of(word, letter)
     text = extract_answer(answer_text) or answer_text or ""
     if mode == "faithful":
-        match = re.search(r"Count: (\d+), Positions: \[([\d, ]+)\]", text)
+        match = re.search(r"Count: (\d{1,6}), Positions: \[((?:\d{1,6}|[, ])+)\]", text)
         if not match:
             return Score.incorrect("response format is incorrect")
         count, positions = int(match.group(1)), [int(p) for p in match.group(2).split(",") if p.strip()]

@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ..extract import answer_or_last_line, parse_literal
+from ..extract import answer_or_last_line, parse_literal, to_fraction
 from ..types import Sample, Score, ScoringMode, Task
 
 NAME = "logical_equation"
@@ -95,6 +95,14 @@ def _parse_answer(response: str) -> list[Any]:
     answer = answer_or_last_line(response)
     if answer is None:
         raise ValueError("no answer found; write <<<[v_A, v_B, ...]>>>")
+    answer = answer.strip().rstrip(".")
+    pairs = re.findall(r"\b([A-Z])\s*[=:]\s*([-+]?\d+(?:\.\d+)?)", answer)
+    if pairs and not re.sub(r"\b[A-Z]\s*[=:]\s*[-+]?\d+(?:\.\d+)?|[\s,;{}\[\]()]", "", answer):
+        # 'A=36, B=1, ...' or 'A: 36' one per line: the values in the letters' order.
+        letters = [letter for letter, _ in pairs]
+        if len(set(letters)) != len(letters):
+            raise ValueError("a letter is given more than one value")
+        return [v for _, v in sorted(pairs)]
     try:
         value = parse_literal(answer)
     except ValueError:
@@ -107,7 +115,7 @@ def _parse_answer(response: str) -> list[Any]:
 
 
 def _as_int(value: Any) -> int:
-    number = Fraction(str(value).strip())
+    number = to_fraction(value if isinstance(value, (int, float, Fraction)) and not isinstance(value, bool) else str(value).strip())
     if number.denominator != 1:
         raise ValueError(f"{value!r} is not a whole number")
     return int(number)

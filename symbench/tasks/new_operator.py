@@ -16,7 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .._judging import STRICT_REL_TOL, numbers_match, parse_final_number
+from .._judging import STRICT_REL_TOL, numbers_match, parse_final_number, single_number
 from ..extract import answer_or_last_line
 from ..types import Sample, Score, ScoringMode, Task
 from ._common import load_folder, question_build
@@ -138,10 +138,10 @@ def original_value(expression: str, operators: dict[str, str]) -> float:
 
 def _score(expected: Fraction, response: str) -> Score:
     answer = answer_or_last_line(response)
-    found = parse_final_number(answer)
-    if found is None:
-        return Score.incorrect(f"no number found in {answer!r}; answer like <<<12.5>>>", parsed=answer)
-    value, written = found
+    try:
+        value, written = single_number(answer)
+    except ValueError as exc:
+        return Score.incorrect(f"unreadable answer: {exc}; answer like <<<12.5>>>", parsed=answer)
     if not numbers_match(value, expected, rel_tol=STRICT_REL_TOL, written=written):
         return Score.incorrect(f"{written} is not the value {float(expected):.10g}", parsed=float(value))
     return Score.correct(parsed=float(value))
@@ -160,7 +160,7 @@ def verify(sample: Sample, response: str, mode: ScoringMode = "strict") -> Score
         found = parse_final_number(answer)
         if found is None:
             return Score.incorrect(f"no number found in {answer!r}", parsed=answer)
-        value = float(Fraction(found[1]))
+        value = float(found[0])
         if value != float(sample.gold):
             return Score.incorrect(f"{found[1]} != stored gold {sample.gold}", parsed=value)
         return Score.correct(parsed=value)

@@ -18,7 +18,8 @@ import re
 from pathlib import Path
 from typing import Sequence
 
-from ..extract import answer_or_last_line, last_integer
+from .._judging import single_number
+from ..extract import answer_or_last_line
 from ..paths import sample_folders
 from ..types import Sample, Score, ScoringMode, Task
 
@@ -40,7 +41,8 @@ def _answer(answer_text: str) -> str | None:
 
 
 def verify(sample: Sample, answer_text: str, mode: ScoringMode = "strict") -> Score:
-    """strict: the last integer of the answer equals the product exactly. faithful: the product's
+    """strict: the answer gives exactly one integer (digit groups, a spaced minus allowed; a
+    hedge such as ``N or -N`` is wrong) and it equals the product. faithful: the product's
     digits (plain or with thousands commas) appear anywhere in the answer, as the original checked."""
     expected = int(sample.gold)
     answer = _answer(answer_text)
@@ -52,9 +54,12 @@ def verify(sample: Sample, answer_text: str, mode: ScoringMode = "strict") -> Sc
             return Score.correct(parsed=marked)
         return Score.incorrect(f"{expected} does not appear in the answer", parsed=marked)
     try:
-        value = last_integer(answer)
+        number, written = single_number(answer)
     except ValueError as exc:
-        return Score.incorrect(f"could not read an integer: {exc}", parsed=answer)
+        return Score.incorrect(f"could not read the product: {exc}", parsed=answer)
+    if number.denominator != 1 or re.search(r"[eE]", written):
+        return Score.incorrect(f"{written!r} is not written as a whole number", parsed=answer)
+    value = int(number)
     if value != expected:
         return Score.incorrect(f"{value} is not the product", parsed=value)
     return Score.correct(parsed=value)

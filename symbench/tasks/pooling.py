@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .._judging import STRICT_REL_TOL, flatten, numbers_match
-from ..extract import answer_or_last_line, strip_wrapping
+from ..extract import answer_or_last_line, strip_wrapping, to_fraction
 from ..types import Sample, Score, ScoringMode, Task
 from ._common import load_folder, question_build
 
@@ -68,11 +68,14 @@ def _score(expected: list[list[Fraction]], response: str) -> Score:
     if len(tokens) != len(want):
         return Score.incorrect(f"expected {len(want)} numbers ({len(expected)}x{len(expected)}), found {len(tokens)} in {answer!r}", parsed=answer)
     for k, (written, gold) in enumerate(zip(tokens, want)):
-        value = Fraction(written)
+        try:
+            value = to_fraction(written)
+        except ValueError as exc:
+            return Score.incorrect(f"cell {k + 1} is unreadable: {exc}", parsed=answer)
         if not numbers_match(value, gold, rel_tol=STRICT_REL_TOL, written=written if "/" not in written else None):
             row, col = divmod(k, len(expected))
             return Score.incorrect(f"cell ({row}, {col}) is {written}, should be {float(gold):g}", parsed=tokens)
-    return Score.correct(parsed=[float(Fraction(t)) for t in tokens])
+    return Score.correct(parsed=[float(to_fraction(t)) for t in tokens])
 
 
 def reference_check(question: str, response: str) -> Score:

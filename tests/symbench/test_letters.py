@@ -36,8 +36,10 @@ def test_letters_faithful_mode_uses_the_original_pattern_and_a_set_comparison():
     assert TASK.verify(SAMPLE, "<<<count: 3, positions: [2, 4, 6]>>>", "faithful").verdict == "incorrect"
 
 
-def test_letters_parser_takes_the_last_statement():
-    assert parse_count_positions("Count: 1, Positions: [1] ... Count: 2, Positions: [3, 5]") == (2, [3, 5])
+def test_letters_parser_refuses_two_different_statements_as_a_hedge():
+    with pytest.raises(ValueError, match="several"):
+        parse_count_positions("Count: 1, Positions: [1] ... Count: 2, Positions: [3, 5]")
+    assert parse_count_positions("Count: 2, Positions: [3, 5] ... Count: 2, Positions: [3, 5]") == (2, [3, 5])
 
 
 def test_letters_generator_places_the_letter_the_requested_number_of_times():
