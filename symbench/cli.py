@@ -199,23 +199,19 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _infer_task(path: Path) -> tuple[Task, Path]:
-    """The task whose data folder names a component of ``path``, and the data root above it."""
+def _data_roots(path: Path, tasks: list[Task]) -> list[tuple[Task, Path]]:
+    """(task, data root) for every task one of whose data folders lies on ``path``. A data
+    folder may span several components (``BIG-Bench-Hard/bbh``, ``MATH/train/geometry``)."""
     parts = path.parts
-    for index in range(len(parts) - 1, -1, -1):
-        owners = [t for t in all_tasks() if parts[index] in t.data_dirs]
-        if len(owners) == 1:
-            return owners[0], Path(*parts[:index]) if index else Path(".")
-        if len(owners) > 1:
-            raise ValueError(f"{parts[index]} belongs to several tasks ({', '.join(t.name for t in owners)}); pass --task")
-    raise ValueError(f"no task has a data folder in {path}; pass --task NAME")
-
-
-def _data_root(task: Task, path: Path) -> Path:
-    for index in range(len(path.parts) - 1, -1, -1):
-        if path.parts[index] in task.data_dirs:
-            return Path(*path.parts[:index]) if index else Path(".")
-    raise ValueError(f"{path} is not inside one of {task.name}'s data folders ({', '.join(task.data_dirs)})")
+    found = []
+    for task in tasks:
+        for folder in task.data_dirs:
+            wanted = Path(folder).parts
+            starts = [i for i in range(len(parts) - len(wanted), -1, -1) if parts[i : i + len(wanted)] == wanted]
+            if starts:
+                found.append((task, Path(*parts[: starts[0]]) if starts[0] else Path(".")))
+                break
+    return found
 
 
 def _same_place(a: str, b: str) -> bool:
@@ -225,23 +221,31 @@ def _same_place(a: str, b: str) -> bool:
 
 
 def find_sample(path_text: str, task_name: str | None = None) -> tuple[Task, Sample]:
-    """The loaded sample whose source is ``path_text`` (a sample folder, a file in it, or PATH#frag)."""
+    """The loaded sample whose source is ``path_text``: a sample folder, a file in it, or
+    ``FILE#INDEX`` for samples stored several to a file (BBH, GSM-Hard: the example's index
+    in the file; Game 24: ``24.csv#rank=N``). Without ``task_name``, the task is the one
+    whose data folder the path is in (BBH's tasks share a folder: each is tried)."""
     raw_path, _, fragment = path_text.partition("#")
     path = Path(raw_path).resolve()
     if path.is_file() and path.suffix not in (".csv", ".jsonl", ".json") or path.name in ("question.txt", "solution.json"):
         path = path.parent
     wanted = str(path) + (f"#{fragment}" if fragment else "")
-    if task_name:
-        task = get_task(task_name)
-        root = _data_root(task, path)
-    else:
-        task, root = _infer_task(path)
-    samples = task.load(root)
-    for sample in samples:
-        if sample.source and _same_place(sample.source, wanted):
-            return task, sample
-    example = samples[0].source if samples else "(no samples found)"
-    raise ValueError(f"no {task.name} sample comes from {wanted}; sources look like {example}")
+    candidates = _data_roots(path, [get_task(task_name)] if task_name else all_tasks())
+    if not candidates:
+        if task_name:
+            task = get_task(task_name)
+            raise ValueError(f"{path} is not inside one of {task.name}'s data folders ({', '.join(task.data_dirs)})")
+        raise ValueError(f"no task has a data folder in {path}; pass --task NAME")
+    examples = []
+    for task, root in candidates:
+        samples = task.load(root)
+        for sample in samples:
+            if sample.source and _same_place(sample.source, wanted):
+                return task, sample
+        if samples:
+            examples.append(f"{task.name}: {samples[0].source}")
+    shown = "; ".join(examples[:4]) or "(no samples found)"
+    raise ValueError(f"no sample comes from {wanted}; sources look like {shown}")
 
 
 def _verify(args: argparse.Namespace) -> int:

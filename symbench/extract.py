@@ -47,10 +47,21 @@ def answer_or_last_line(text: str | None) -> str | None:
 
 
 def strip_wrapping(text: str) -> str:
-    """Remove code fences, surrounding quotes and a leading 'Answer:' label."""
+    """Remove code fences, surrounding quotes, a leading 'Answer:' label, a final full stop
+    (sentence punctuation, as in ``<<<D,B,C.>>>``) and LaTeX math delimiters (``$...$``,
+    ``\\(...\\)``, ``\\[...\\]``, ``\\boxed{...}`` around the whole answer)."""
     s = text.strip()
     s = re.sub(r"^```[a-zA-Z]*\s*|\s*```$", "", s).strip()
     s = re.sub(r"^(?:final\s+)?answer\s*[:=]\s*", "", s, flags=re.IGNORECASE).strip()
+    s = re.sub(r"(?<=\S)\s*\.$", "", s) if not s.endswith("..") else s
+    for opening, closing in (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
+        if len(s) > len(opening) + len(closing) and s.startswith(opening) and s.endswith(closing):
+            s = s[len(opening) : len(s) - len(closing)].strip()
+            break
+    boxed = re.fullmatch(r"\\boxed\{(.*)\}", s, re.DOTALL)
+    if boxed and boxed.group(1).count("{") == boxed.group(1).count("}"):
+        s = boxed.group(1).strip()
+    s = re.sub(r"(?<=\S)\s*\.$", "", s) if not s.endswith("..") else s
     if len(s) >= 2 and s[0] == s[-1] and s[0] in "'\"`":
         s = s[1:-1].strip()
     return s

@@ -40,7 +40,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     what = parser.add_argument_group("what to run")
     what.add_argument("--task-llm", help=f"the model under test, {MODEL_SPEC_HELP} (required unless --resume)")
     what.add_argument("--methods", default="all",
-                      help="comma-separated: only_question, all_text, all_code, code_feedback, codesteer; or all")
+                      help="comma-separated: only_question, all_text, all_code, code_feedback, codesteer, "
+                           "codesteer+checks (codesteer plus the SymBench constraint checks); all = the paper's five")
     what.add_argument("--tasks", default="all", help="comma-separated SymBench task names, or all")
     what.add_argument("--limit", type=int, default=None, help="samples per task (a seeded subset of the stored data)")
     what.add_argument("--seed", type=int, default=_default(RunConfig, "seed"), help="chooses the --limit subset, and the generator seeds")
@@ -67,8 +68,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     server.add_argument("--sandbox", choices=sandbox_names(), default=_default(ServerSpec, "sandbox"), help="sandbox of the started server")
     server.add_argument("--max-rounds", type=int, default=_default(ServerSpec, "max_rounds"), help="TaskLLM turns per sample in code_feedback and codesteer")
     server.add_argument("--code-timeout", type=float, default=None, help="run_code timeout (s) for all_code / code_feedback")
-    server.add_argument("--no-task-hint", action="store_true",
-                        help="do not tell steer_next which SymBench task a question is from")
 
     control = parser.add_argument_group("run control")
     control.add_argument("--out", type=Path, default=None, help="run directory (default: runs/<time>-<model>)")
@@ -114,7 +113,6 @@ def build_config(args: argparse.Namespace):
         scoring_mode=args.scoring,
         sample_timeout_s=args.sample_timeout,
         code_timeout_s=args.code_timeout,
-        pass_task_name=not args.no_task_hint,
         server=ServerSpec(url=args.server_url, guide=args.guide, sandbox=args.sandbox, max_rounds=args.max_rounds),
     )
 

@@ -6,7 +6,12 @@
   is run once with run_code and what it printed is the answer.
 - code_feedback: as all_code, then each run's output is fed back (no guide) until the
   model answers without code or the rounds run out.
-- codesteer: the guide in the loop: steer_next -> TaskLLM -> steer_next ... until done.
+- codesteer: the guide in the loop: steer_next -> TaskLLM -> steer_next ... until done,
+  with exactly what the paper's guide had: the symbolic checker, the execution output and
+  the TaskLLM's own self-check programs. steer_next is not told the task.
+- codesteer_checks: as codesteer, but steer_next is told the SymBench task, so the task's
+  steering-time constraint check (Sudoku rules, Game 24 arithmetic, plan simulation; never
+  the gold) also speaks. The paper's guide had no such check, so it is its own column.
 
 None of them sees a gold answer; scoring happens later, in the runner.
 """
@@ -22,7 +27,7 @@ from checkers import extract_python as extract_code
 from guide import ANSWER_FORMAT, cap_text
 from guide.chat import ChatMessage as Message
 from guide.chat import ChatModel, GenerateSettings, Usage
-from .records import METHODS, ModelEvent, ToolEvent
+from .records import METHODS, PAPER_METHODS, ModelEvent, ToolEvent
 from .tools import ToolCaller, ToolCallError
 
 
@@ -179,8 +184,18 @@ async def code_feedback(ctx: MethodContext, question: str) -> str:
 
 
 async def codesteer(ctx: MethodContext, question: str) -> str:
-    """The CodeSteer loop through steer_next; the server's final_answer is the answer."""
-    result = await ctx.tool("steer_next", {"question": question, "task": ctx.task_name})
+    """The CodeSteer loop through steer_next, as in the paper: no task hint, so no SymBench
+    constraint check; the server's final_answer is the answer."""
+    return await _steer(ctx, question, task=None)
+
+
+async def codesteer_checks(ctx: MethodContext, question: str) -> str:
+    """The CodeSteer loop with the SymBench task named, so the task's constraint check runs too."""
+    return await _steer(ctx, question, task=ctx.task_name)
+
+
+async def _steer(ctx: MethodContext, question: str, *, task: str | None) -> str:
+    result = await ctx.tool("steer_next", {"question": question, "task": task})
     session_id = result.get("session_id")
     ctx.trace.session_id = session_id
     messages: list[Message] = []
@@ -195,7 +210,7 @@ async def codesteer(ctx: MethodContext, question: str) -> str:
         messages.append(Message(role="assistant", content=response))
         result = await ctx.tool(
             "steer_next",
-            {"question": question, "session_id": session_id, "response": response, "task": ctx.task_name},
+            {"question": question, "session_id": session_id, "response": response, "task": task},
         )
         calls += 1
     final = result.get("final_answer")
@@ -210,6 +225,7 @@ METHOD_FUNCTIONS: dict[str, MethodFn] = {
     "all_code": all_code,
     "code_feedback": code_feedback,
     "codesteer": codesteer,
+    "codesteer_checks": codesteer_checks,
 }
 assert tuple(METHOD_FUNCTIONS) == METHODS
 
@@ -219,18 +235,40 @@ METHOD_TITLES = {
     "all_code": "All code",
     "code_feedback": "Code + feedback",
     "codesteer": "CodeSteer",
+    "codesteer_checks": "CodeSteer+checks",
 }
+
+METHOD_FEEDBACK = {
+    "only_question": "none: one turn with the question alone",
+    "all_text": "none: one turn, told to reason in text",
+    "all_code": "none: one program, run once; what it prints is the answer",
+    "code_feedback": "the execution output of each program, no guide",
+    "codesteer": (
+        "the guide's steering with what the paper's guide had: symbolic checker, execution output, the TaskLLM's own "
+        "self-check programs; no task hint, no SymBench constraint check"
+    ),
+    "codesteer_checks": (
+        "as codesteer, plus the SymBench task's steering-time constraint check (rules of the question, never the gold; "
+        "tasks where a check would have to solve the question have none)"
+    ),
+}
+"""What the TaskLLM got back in each method; recorded in the run's header and shown in the report."""
+assert tuple(METHOD_FEEDBACK) == METHODS
 
 
 def parse_methods(text: str) -> list[str]:
-    """``--methods``: comma-separated names (dashes allowed) or 'all'."""
-    names = [n.strip().lower().replace("-", "_") for n in text.split(",") if n.strip()]
-    if not names or names == ["all"]:
-        return list(METHODS)
-    unknown = [n for n in names if n not in METHOD_FUNCTIONS]
+    """``--methods``: comma-separated names (dashes and ``codesteer+checks`` allowed); 'all' is
+    the paper's five methods and may be combined (``all,codesteer+checks``)."""
+    names = [n.strip().lower().replace("-", "_").replace("+", "_") for n in text.split(",") if n.strip()]
+    if not names:
+        return list(PAPER_METHODS)
+    expanded = [m for n in names for m in (PAPER_METHODS if n == "all" else (n,))]
+    unknown = [n for n in expanded if n not in METHOD_FUNCTIONS]
     if unknown:
-        raise ValueError(f"unknown method(s) {', '.join(unknown)}; choose from {', '.join(METHODS)} or 'all'")
-    return list(dict.fromkeys(names))
+        raise ValueError(
+            f"unknown method(s) {', '.join(unknown)}; choose from {', '.join(METHODS)}, or 'all' (the paper's five)"
+        )
+    return list(dict.fromkeys(expanded))
 
 
-__all__ = ["METHOD_FUNCTIONS", "METHOD_TITLES", "MethodContext", "MethodError", "ToolCallError", "Trace", "parse_methods"]
+__all__ = ["METHOD_FEEDBACK", "METHOD_FUNCTIONS", "METHOD_TITLES", "MethodContext", "MethodError", "ToolCallError", "Trace", "parse_methods"]

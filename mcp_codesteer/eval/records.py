@@ -19,8 +19,11 @@ from ..settings import SandboxName
 FORMAT = "mcp-codesteer-eval"
 FORMAT_VERSION = 1
 
-Method = Literal["only_question", "all_text", "all_code", "code_feedback", "codesteer"]
+Method = Literal["only_question", "all_text", "all_code", "code_feedback", "codesteer", "codesteer_checks"]
 METHODS: tuple[str, ...] = get_args(Method)
+PAPER_METHODS: tuple[str, ...] = METHODS[:5]
+"""The methods of the paper's comparison; ``--methods all`` runs these. codesteer_checks adds the
+SymBench constraint checks the paper's guide never had, so it is its own column."""
 
 
 def utcnow() -> datetime:
@@ -89,7 +92,6 @@ class RunConfig(BaseModel):
     scoring_mode: Literal["strict", "faithful"] = "strict"
     sample_timeout_s: float = Field(900.0, gt=0, description="one sample of one method may take this long")
     code_timeout_s: float | None = Field(None, gt=0, description="run_code timeout for all_code / code_feedback; None: the server's")
-    pass_task_name: bool = Field(True, description="tell steer_next the SymBench task, so its answer check can use the task's constraints")
     server: ServerSpec = Field(default_factory=ServerSpec)
 
 
@@ -108,6 +110,9 @@ class RunHeader(BaseModel):
     platform: str = ""
     task_llm_info: dict[str, Any] = Field(default_factory=dict)
     samples_planned: int = Field(0, description="records a complete run holds (samples x methods)")
+    method_feedback: dict[str, str] = Field(
+        default_factory=dict, description="method -> the feedback the TaskLLM got in it (empty in runs made before it was recorded)"
+    )
 
 
 class ModelEvent(BaseModel):

@@ -384,6 +384,8 @@ def run_lines(run: RunData) -> list[str]:
         f"- records: {done} of {h.samples_planned} planned" + ("" if done >= h.samples_planned else " (incomplete: --resume to finish)"),
         f"- mcp-codesteer {h.package_version}, git {h.git_revision[:12] if h.git_revision else 'unknown'}"
         + (" (dirty)" if h.git_dirty else ""),
+    ] + [
+        f"- feedback in {METHOD_TITLES.get(m, m)}: {h.method_feedback[m]}" for m in cfg.methods if m in h.method_feedback
     ]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import anyio
 
 from .. import __version__
-from .methods import METHOD_FUNCTIONS, MethodContext, Trace
+from .methods import METHOD_FEEDBACK, METHOD_FUNCTIONS, MethodContext, Trace
 from guide.chat import PROVIDERS, ChatModel, aclose_model, resolve_chat_model, with_call_context
 from .preflight import PING_TIMEOUT_S, preflight
 from .records import RunConfig, RunHeader, SampleRecord, ScoreRecord, jsonable, record_key, utcnow
@@ -152,6 +152,7 @@ def new_header(config: RunConfig, run_dir: Path, llm: ChatModel, planned: int) -
         platform=platform.platform(),
         task_llm_info=describe() if callable(describe) else {"name": llm.name},
         samples_planned=planned,
+        method_feedback={m: METHOD_FEEDBACK[m] for m in config.methods},
     )
 
 
@@ -166,7 +167,7 @@ async def run_item(item: WorkItem, config: RunConfig, llm: ChatModel, tools: Too
         generation=config.generation.per_call(),
         max_rounds=config.server.max_rounds,
         code_timeout_s=config.code_timeout_s,
-        task_name=task.name if config.pass_task_name else None,
+        task_name=task.name,  # only codesteer_checks passes it on
         trace=Trace(),
     )
     started_at = utcnow()

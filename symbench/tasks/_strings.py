@@ -37,12 +37,16 @@ def count_of(word: str) -> int:
 
 
 def parse_word(text: str, alphabet: str) -> str:
-    """A single word over ``alphabet`` from an answer: quotes, brackets and spaces dropped.
+    """A single word over ``alphabet`` from an answer: quotes, brackets and spaces dropped,
+    and a list of its characters (``['A', 'B']``, ``A, B``) read as the word.
 
     Case is matched to the alphabet's case. Raises ValueError naming the first character
     that is not in the alphabet (so prose is not read as an answer).
     """
     s = strip_wrapping(text)
+    if re.fullmatch(r"\s*\[.*\]\s*", s, re.DOTALL) or "," in s:
+        # a list of characters: ['A', 'B', ...] or A, B, C
+        s = re.sub(r"\s*,\s*", "", s)
     s = re.sub(r"[\s'\"`\[\]]+", "", s)
     s = s.upper() if alphabet.isupper() else s.lower()
     if not s:

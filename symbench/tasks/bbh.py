@@ -56,7 +56,7 @@ def load_bbh_file(data_dir: Path, file_stem: str, task: str, stride: int = PAPER
                 question=question,
                 metadata={"options": question_options(question), "index": index},
                 gold=example["target"],
-                source=str(path),
+                source=f"{path}#{index}",
             )
         )
     return samples

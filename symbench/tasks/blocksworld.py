@@ -15,7 +15,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..extract import answer_or_last_line, parse_literal
+from ..extract import answer_or_last_line, parse_literal, strip_wrapping
 from ..types import Sample, Score, ScoringMode, Task
 from ._common import plan_scorer, question_instance
 
@@ -98,7 +98,8 @@ _BULLET = re.compile(r"^(?:\d+\s*[.):]\s*|[-*•]\s*)")
 def parse_moves(answer_text: str) -> list[tuple[str, str, str]]:
     """(block, source stack, destination stack) per move.
 
-    One move per line (a ';' also separates moves, and a list of move strings is read too);
+    One move per line (a ';', or a comma before the next 'Move', also separates moves, and a
+    list of move strings is read too; an 'Answer:' label is dropped);
     numbering, bullets, quotes and a final full stop are ignored; 'stack2', 'stack 2' and '2'
     all name stack2. Raises ValueError on a line that is not a move.
     """
@@ -113,7 +114,8 @@ def parse_moves(answer_text: str) -> list[tuple[str, str, str]]:
             value = None
         lines = [str(v) for v in value] if isinstance(value, (list, tuple)) else raw.splitlines()
     else:
-        lines = re.split(r"[\n;]", raw)
+        # one move per line, or separated by ';' or by commas before the next 'Move'
+        lines = re.split(r"[\n;]|,\s*(?=move\b)", strip_wrapping(raw), flags=re.IGNORECASE)
     moves = []
     for line in lines:
         text = _BULLET.sub("", line.strip().strip("'\"`,").strip()).rstrip(".").strip()

@@ -40,7 +40,7 @@ def load_gsm_hard(data_dir: Path, start: int = PAPER_START, stride: int = PAPER_
                 question=row["input"],
                 metadata={"code": row.get("code", ""), "line": index},
                 gold=row["target"],
-                source=str(path),
+                source=f"{path}#{index}",
             )
         )
     return samples

@@ -90,7 +90,8 @@ def _row_cells(row: Any) -> list[str]:
     if isinstance(row, (list, tuple)):
         cells = [str(c).strip().lower() for c in row]
     else:
-        text = str(row).strip().strip("[]()")
+        # 'Row 1: b,g,f' -> 'b,g,f'
+        text = re.sub(r"^\s*row\s*\d+\s*[:.)-]\s*", "", str(row), flags=re.IGNORECASE).strip().strip("[]()")
         tokens = [t for t in re.split(r"[\s,'\"]+", text) if t]
         cells = list(tokens[0].lower()) if len(tokens) == 1 and len(tokens[0]) > 1 else [t.lower() for t in tokens]
     for c in cells:

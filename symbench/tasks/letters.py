@@ -71,8 +71,8 @@ def verify(sample: Sample, answer_text: str, mode: ScoringMode = "strict") -> Sc
     expected = positions_of(word, letter)
     text = extract_answer(answer_text) or answer_text or ""
     if mode == "faithful":
-        match = re.search(r"Count: (\d{1,6}), Positions: \[((?:\d{1,6}|[, ])+)\]", text)
-        if not match:
+        match = re.search(r"Count: (\d+), Positions: \[([\d, ]+)\]", text)
+        if not match or re.search(r"\d{7}", match.group(0)):
             return Score.incorrect("response format is incorrect")
         count, positions = int(match.group(1)), [int(p) for p in match.group(2).split(",") if p.strip()]
         if count != len(expected) or set(positions) != set(expected):

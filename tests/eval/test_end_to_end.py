@@ -16,7 +16,7 @@ from eval_fakes import TASKS, fake_reply, symbench_fake_server
 from guide.chat import MockModel
 from mcp_codesteer.cli import main as cli_main
 from mcp_codesteer.eval import execute_run, read_run, report_for
-from mcp_codesteer.eval.records import METHODS, RunConfig, ServerSpec
+from mcp_codesteer.eval.records import METHODS, PAPER_METHODS, RunConfig, ServerSpec
 from mcp_codesteer.eval.runlog import SAMPLES_FILE
 
 KILL_AFTER_RECORDS = 3
@@ -64,7 +64,7 @@ def test_a_run_against_an_openai_compatible_server_scores_each_method_as_it_shou
     # the fake reasons wrongly in text and writes correct programs
     assert rates == {"only_question": 0.0, "all_text": 0.0, "all_code": 100.0, "code_feedback": 100.0, "codesteer": 100.0}
     _, records = read_run(run_dir)
-    assert len(records) == len(TASKS) * 2 * len(METHODS)
+    assert len(records) == len(TASKS) * 2 * len(PAPER_METHODS)
     assert all(r.usage.input_tokens and r.usage.output_tokens for r in records)  # taken from the API's usage
     assert {"report.md", "report.csv"} <= {p.name for p in run_dir.iterdir()}
     if importlib.util.find_spec("matplotlib"):  # without it the run still reports, minus plots

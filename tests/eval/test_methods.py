@@ -25,6 +25,7 @@ async def _run(method, llm, tmp_path, question: str = QUESTION, *, server: dict 
 def test_methods_parse_from_a_comma_list_or_all_and_unknown_names_are_named():
     assert parse_methods("all") == ["only_question", "all_text", "all_code", "code_feedback", "codesteer"]
     assert parse_methods("codesteer, all-code") == ["codesteer", "all_code"]
+    assert parse_methods("all,codesteer+checks")[-2:] == ["codesteer", "codesteer_checks"]
     with pytest.raises(ValueError, match="magic"):
         parse_methods("codesteer,magic")
 
@@ -75,11 +76,28 @@ async def test_codesteer_drives_steer_next_until_done_and_returns_the_final_answ
     answer, ctx = await _run(codesteer, llm, tmp_path, server={"max_rounds": 4}, max_rounds=4,
                              task_name="statistical_counting")
     steer_calls = [e for e in ctx.trace.events if e.kind == "tool"]
-    assert steer_calls[0].arguments == {"question": QUESTION, "task": "statistical_counting"}
+    # As in the paper: the guide is not told the task, so no SymBench check speaks.
+    assert all("task" not in e.arguments for e in steer_calls)
+    assert all((e.result.get("answer_check") or {}).get("method") != "task_constraints" for e in steer_calls)
     assert steer_calls[-1].result["done"] is True
     assert all(e.arguments["session_id"] == ctx.trace.session_id for e in steer_calls[1:])
     assert len(steer_calls) == ctx.trace.rounds + 1
     assert answer == steer_calls[-1].result["final_answer"]
+
+
+@pytest.mark.anyio
+async def test_codesteer_checks_tells_steer_next_the_task_so_its_constraint_check_speaks(tmp_path):
+    from mcp_codesteer.eval.methods import codesteer_checks
+    from symbench import get_task
+
+    sample = get_task("game24").generate(3)
+    llm = MockModel(["```python\nprint('<<<1+2>>>')\n```"], cycle=True)
+    answer, ctx = await _run(codesteer_checks, llm, tmp_path, sample.question, server={"max_rounds": 2}, max_rounds=2,
+                             task_name="game24")
+    steer_calls = [e for e in ctx.trace.events if e.kind == "tool"]
+    assert all(e.arguments["task"] == "game24" for e in steer_calls)
+    checks = [e.result["answer_check"] for e in steer_calls if e.result.get("answer_check")]
+    assert checks and all(c["method"] == "task_constraints" and c["verdict"] == "incorrect" for c in checks)
 
 
 class _Task:

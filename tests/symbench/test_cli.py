@@ -86,6 +86,28 @@ def test_verify_finds_a_csv_row_and_applies_the_faithful_mode(capsys):
 
 
 @needs_data
+@pytest.mark.parametrize(
+    ("path", "task"),
+    [
+        ("BIG-Bench-Hard/bbh/navigate.json#4", "navigation"),
+        ("BIG-Bench-Hard/bbh/logical_deduction_seven_objects.json#8", "logical_deduction"),
+        ("MATH/train/geometry/1.json", "math_geometry"),
+        ("gsmhardv2.jsonl#26", "gsm_hard"),
+    ],
+)
+def test_verify_addresses_samples_stored_in_a_file_or_a_nested_data_folder(capsys, path, task):
+    from symbench import get_task
+    from symbench.cli import find_sample
+
+    found_task, sample = find_sample(str(DATA_DIR / path))
+    assert found_task.name == task
+    gold = get_task(task).gold_answer(sample)
+    code, out = run_json(capsys, "verify", str(DATA_DIR / path), "--answer", gold, "--json")
+    result = json.loads(out)
+    assert code == 0 and result["task"] == task and result["id"] == sample.id and result["verdict"] == "correct"
+
+
+@needs_data
 def test_check_golds_counts_verified_golds_and_lists_documented_defects(capsys):
     code, out = run_json(capsys, "check-golds", str(DATA_DIR), "--task", "eight_queens", "--json")
     report = json.loads(out)
