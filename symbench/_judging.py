@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from .extract import MAX_NUMBER_DIGITS, check_number_size, extract_answer, strip_wrapping
+from .extract import MAX_NUMBER_DIGITS, check_number_size, extract_answer, strip_math_delimiters, strip_wrapping
 
 JUDGE_REL_TOL = 1e-3
 """The original judge prompt's rule: two values are the same when their relative
@@ -152,7 +152,7 @@ _ANSWER_NUMBER = re.compile(
 def _number_text(text: str) -> str:
     """The answer with what only spells a number differently undone: ``$``, ``\\frac{a}{b}``,
     a spaced or Unicode minus, ``_`` or thin-space digit groups."""
-    s = strip_wrapping(text).replace("$", "").replace("\\!", "").replace("\\,", "")
+    s = strip_math_delimiters(text).replace("$", "").replace("\\!", "").replace("\\,", "")
     s = re.sub(r"\\(?:d|t)?frac\{([^{}]+)\}\{([^{}]+)\}", r"\1/\2", s)
     s = s.replace("−", "-").replace("–", "-")
     s = re.sub(r"(?<![\w)\]])([-+])\s+(?=\d)", r"\1", s)

@@ -47,13 +47,22 @@ def answer_or_last_line(text: str | None) -> str | None:
 
 
 def strip_wrapping(text: str) -> str:
-    """Remove code fences, surrounding quotes, a leading 'Answer:' label, a final full stop
-    (sentence punctuation, as in ``<<<D,B,C.>>>``) and LaTeX math delimiters (``$...$``,
-    ``\\(...\\)``, ``\\[...\\]``, ``\\boxed{...}`` around the whole answer)."""
+    """Remove code fences, surrounding quotes, a leading 'Answer:' label and a final full stop
+    (sentence punctuation, as in ``<<<D,B,C.>>>``)."""
     s = text.strip()
     s = re.sub(r"^```[a-zA-Z]*\s*|\s*```$", "", s).strip()
     s = re.sub(r"^(?:final\s+)?answer\s*[:=]\s*", "", s, flags=re.IGNORECASE).strip()
     s = re.sub(r"(?<=\S)\s*\.$", "", s) if not s.endswith("..") else s
+    if len(s) >= 2 and s[0] == s[-1] and s[0] in "'\"`":
+        s = s[1:-1].strip()
+    return s
+
+
+def strip_math_delimiters(text: str) -> str:
+    """An arithmetic answer without the LaTeX math delimiters around all of it (``$...$``,
+    ``$$...$$``, ``\\(...\\)``, ``\\[...\\]``, ``\\boxed{...}``), then ``strip_wrapping``.
+    Only for answers that are one expression: ``$`` is a cell in some symbol grids."""
+    s = strip_wrapping(text)
     for opening, closing in (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
         if len(s) > len(opening) + len(closing) and s.startswith(opening) and s.endswith(closing):
             s = s[len(opening) : len(s) - len(closing)].strip()

@@ -17,7 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ..extract import answer_or_last_line, evaluate_exact, evaluate_float, expression_side, join_token_list
+from ..extract import answer_or_last_line, evaluate_exact, evaluate_float, expression_side, join_token_list, strip_math_delimiters
 from ..paths import sample_folders
 from ..types import Sample, Score, ScoringMode, Task
 from ._common import question_instance
@@ -56,7 +56,7 @@ def _expression(answer_text: str) -> str | None:
     raw = answer_or_last_line(answer_text)
     if raw is None:
         return None
-    return expression_side(join_token_list(raw))
+    return expression_side(join_token_list(strip_math_delimiters(raw)))
 
 
 def score_in_order(numbers: list[int], target: int, answer_text: str) -> Score:

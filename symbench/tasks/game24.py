@@ -17,7 +17,7 @@ from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 
-from ..extract import answer_or_last_line, evaluate_exact, evaluate_float, expression_side, normalize_operators, strip_wrapping
+from ..extract import answer_or_last_line, evaluate_exact, evaluate_float, expression_side, normalize_operators, strip_math_delimiters
 from ..types import Sample, Score, ScoringMode, Task
 from ._common import question_instance
 
@@ -56,7 +56,7 @@ def parse_question(question: str) -> tuple[list[int], int]:
 
 def _answer(text: str) -> str | None:
     raw = answer_or_last_line(text)
-    return None if raw is None else strip_wrapping(raw)
+    return None if raw is None else strip_math_delimiters(raw)
 
 
 def score_expression(numbers: list[int], target: int, answer_text: str) -> Score:

@@ -109,17 +109,37 @@ def check(question: str, response: str) -> Score:
     return _score(parse_question(question), response)
 
 
+def score_faithful(sample: Sample, response: str) -> Score:
+    """The original scorer: positions read as 'r c' pairs split at commas (reading stops at the
+    first pair that is not two integers), as many as the stored solution has, and every row's
+    and column's selected numbers within the sum bound or with a positive product. It did not
+    check that the numbers differ, the required first cell, or positions off the grid."""
+    meta = sample.metadata
+    cells: list[tuple[int, int]] = []
+    for part in (answer_text(response) or "").split(","):
+        pieces = part.split()
+        if len(pieces) != 2 or not all(re.fullmatch(r"-?\d{1,6}", p) for p in pieces):
+            break
+        cells.append((int(pieces[0]), int(pieces[1])))
+    expected = len(sample.gold) if sample.gold is not None else meta["k"]
+    if len(cells) != expected:
+        return Score.incorrect(f"wrong number of selected positions ({len(cells)}, not {expected}; original scorer)")
+    grid, n, chosen = meta["grid"], meta["n"], set(cells)
+    for axis, label in ((0, "row"), (1, "column")):
+        for index in range(n):
+            line = [grid[r][c] for r, c in chosen if 0 <= r < n and 0 <= c < n and (r, c)[axis] == index]
+            if meta["rule"] == "sum_le" and sum(line) > meta["bound"]:
+                return Score.incorrect(f"{label} {index} sums to more than {meta['bound']} (original scorer)", parsed=cells)
+            if meta["rule"] == "product_gt_0" and math.prod(line) <= 0:
+                return Score.incorrect(f"{label} {index} has a product <= 0 (original scorer)", parsed=cells)
+    return Score.correct(parsed=cells, reason="valid by the original scorer")
+
+
 def verify(sample: Sample, response: str, mode: ScoringMode = "strict") -> Score:
-    score = _score(sample.metadata, response)
-    if mode == "faithful" and score.verdict != "correct" and sample.gold is not None:
-        text = answer_text(response)
-        try:
-            cells = parse_answer(text or "")
-        except ValueError:
-            return score
-        if sorted(cells) == sorted(tuple(p) for p in sample.gold):
-            return Score.correct(parsed=cells, reason="matches the stored gold (faithful mode), though: " + score.reason)
-    return score
+    """strict: every rule of the puzzle; faithful: the original scorer (``score_faithful``)."""
+    if mode == "faithful":
+        return score_faithful(sample, response)
+    return _score(sample.metadata, response)
 
 
 _BRUTE_FORCE_CELLS = 16
@@ -261,7 +281,7 @@ TASK = Task(
     knobs={"complexity": 10},
     render_gold=render_gold,
     gold_defect=gold_defect,
-    modes_note="strict checks the selection against the puzzle's rules only (the stored gold is one of many "
-    "valid selections); faithful also accepts an exact match with the stored gold, which matters for the "
-    "sum-rule puzzle whose stored selection breaks its own rule.",
+    modes_note="strict checks the selection against every rule of the puzzle (the stored gold is one of many "
+    "valid selections); faithful runs the original scorer, which only counted the positions and checked the "
+    "row and column sums or products, so repeated numbers, a missing first cell or positions off the grid pass.",
 )

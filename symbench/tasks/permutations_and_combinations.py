@@ -117,7 +117,32 @@ def check(question: str, response: str) -> Score:
     return _score(parse_question(question), response)
 
 
+def score_faithful(meta: dict[str, Any], response: str) -> Score:
+    """The original scorer: the answer read as a list (its GPT-4o extraction step normalised the
+    format), each book's place its last position in the list, and every constraint checked; it
+    did not check that the list is an arrangement of all the books, and a book left out only
+    breaks a constraint that needs its place (all but 'cannot be placed')."""
+    text = answer_text(response)
+    order = parse_answer(text) if text else []
+    if not order:
+        return Score.incorrect("empty answer (original scorer)")
+    position = {book: i for i, book in enumerate(order, 1)}
+    for kind, a, b in (tuple(c) for c in meta["constraints"]):
+        if kind == "not_at":
+            ok = position.get(a, -1) != int(b)
+        elif kind == "at":
+            ok = position.get(a, -1) == int(b)
+        else:
+            ok = a in position and b in position and holds((kind, a, b), position)
+        if not ok:
+            return Score.incorrect(f"breaks '{describe((kind, a, b))}' (original scorer)", parsed=order)
+    return Score.correct(parsed=order, reason="every constraint holds (original scorer)")
+
+
 def verify(sample: Sample, response: str, mode: ScoringMode = "strict") -> Score:
+    """strict: an arrangement of all the books meeting every constraint; faithful: ``score_faithful``."""
+    if mode == "faithful":
+        return score_faithful(sample.metadata, response)
     return _score(sample.metadata, response)
 
 
@@ -210,5 +235,6 @@ TASK = Task(
     render_gold=render_gold,
     gold_defect=gold_defect,
     modes_note="both modes accept any arrangement that meets every constraint (the question asks for one "
-    "solution; the stored one is never compared with).",
+    "solution; the stored one is never compared with); faithful, like the original scorer, does not check that "
+    "the answer places every book exactly once.",
 )

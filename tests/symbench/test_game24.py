@@ -82,3 +82,14 @@ def test_game24_loads_the_paper_rows_and_documents_only_approximate_golds():
     assert all(s.question == question_for(s.metadata["numbers"], 24) for s in paper)
     defects = [s for s in samples if TASK.gold_defect(s)]
     assert all(len(s.metadata["numbers"]) >= 8 for s in defects)
+
+
+def test_faithful_mode_reads_the_answer_as_the_originals_python_eval_did():
+    sample = TASK.generate(0).model_copy(update={"metadata": {"numbers": [2, 3, 4, 1], "target": 24}})
+    # eval read ** as a power: accepted then, refused by strict (powers are not allowed).
+    assert TASK.verify(sample, "<<<2**3*(4-1)>>>", "faithful").verdict == "correct"
+    assert TASK.verify(sample, "<<<2**3*(4-1)>>>", "strict").verdict == "incorrect"
+    sample = TASK.generate(0).model_copy(update={"metadata": {"numbers": [4, 6, 1, 1], "target": 24}})
+    # × is a SyntaxError for eval: rejected then, accepted by strict.
+    assert TASK.verify(sample, "<<<4×6×1×1>>>", "faithful").verdict == "incorrect"
+    assert TASK.verify(sample, "<<<4×6×1×1>>>", "strict").verdict == "correct"

@@ -29,9 +29,9 @@ def test_stored_golds_verify_unless_they_break_their_own_rules(samples):
     broken = []
     for sample in samples:
         answer = TASK.gold_answer(sample)
-        assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
         reason = TASK.gold_defect(sample)
         if reason is None:
+            assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
             assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
             assert TASK.check(sample.question, answer).verdict == "correct", sample.id
         else:
@@ -85,3 +85,18 @@ def test_generator_is_deterministic_and_its_gold_verifies_for_100_seeds():
         sample = lg.generate(seed, complexity=1 + seed % 10)
         assert TASK.check(sample.question, TASK.gold_answer(sample)).verdict == "correct"
         assert TASK.verify(sample, TASK.gold_answer(sample), "strict").verdict == "correct"
+
+
+def test_faithful_mode_is_the_original_scorer_that_counts_positions_and_checks_rows_and_columns_only():
+    sample = TASK.generate(3)
+    gold = [tuple(p) for p in sample.gold]
+    rendered = ", ".join(f"{r} {c}" for r, c in gold)
+    assert TASK.verify(sample, f"<<<{rendered}>>>", "faithful").verdict == "correct"
+    # The same position twice passes the original (it checked membership), not strict.
+    doubled = ", ".join(f"{r} {c}" for r, c in gold[:-1] + [gold[0]])
+    assert TASK.verify(sample, f"<<<{doubled}>>>", "faithful").verdict == "correct"
+    assert TASK.verify(sample, f"<<<{doubled}>>>", "strict").verdict == "incorrect"
+    # One position short: rejected by both.
+    short = ", ".join(f"{r} {c}" for r, c in gold[:-1])
+    assert TASK.verify(sample, f"<<<{short}>>>", "faithful").verdict == "incorrect"
+    assert TASK.verify(sample, f"<<<{short}>>>", "strict").verdict == "incorrect"

@@ -51,3 +51,19 @@ def test_generator_is_deterministic_and_its_gold_verifies_for_100_seeds():
         assert TASK.verify(sample, TASK.gold_answer(sample), "strict").verdict == "correct"
     sample = pc.generate(1, books=7, constraints=12)
     assert len(sample.metadata["constraints"]) == 12 and len(sample.metadata["items"]) == 7
+
+
+def test_faithful_mode_is_the_original_scorer_that_does_not_ask_for_every_book():
+    question = (
+        "Xiao Wang is a librarian responsible for shelving 4 books labeled A, B, C, D on a shelf with positions "
+        "1 to 4.\n\nThe constraints are:\n1. Book A must be to the left of book B.\n2. Book D cannot be placed in "
+        "position 1.\n3. Book C must be placed in position 3.\n"
+    )
+    sample = TASK.generate(0).model_copy(update={"question": question, "metadata": pc.parse_question(question)})
+    assert TASK.verify(sample, '<<<["A", "B", "C", "D"]>>>', "strict").verdict == "correct"
+    # D left out: the original only checked that D is not in position 1, which holds.
+    assert TASK.verify(sample, '<<<["A", "B", "C"]>>>', "faithful").verdict == "correct"
+    assert TASK.verify(sample, '<<<["A", "B", "C"]>>>', "strict").verdict == "incorrect"
+    # A constraint broken: rejected by both.
+    assert TASK.verify(sample, '<<<["B", "A", "C", "D"]>>>', "faithful").verdict == "incorrect"
+    assert TASK.verify(sample, '<<<["B", "A", "C", "D"]>>>', "strict").verdict == "incorrect"
