@@ -12,11 +12,14 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from sandbox.types import Sandbox
 
 from .types import AnswerCheck
+
+log = logging.getLogger(__name__)
 
 CHECKER_INSTRUCTIONS = (
     "To verify this answer, call check_answer again with checker_code: a python program that tests the answer "
@@ -91,10 +94,17 @@ def check_with_task(task_name: str, question: str, answer: str) -> AnswerCheck:
     text = answer if "<<<" in answer else f"<<<{answer}>>>"
     try:
         score = task.check(question, text)
-    except Exception as exc:  # a task parser that cannot read this question
+    except ValueError as exc:  # Task.check's contract: the question is not of the task's form
         return AnswerCheck(
             verdict="unverified",
-            reason=f"the {task.name} check could not read this question ({type(exc).__name__}: {exc})",
+            reason=f"the {task.name} check could not read this question ({exc})",
+            method="task_constraints",
+        )
+    except Exception as exc:  # a defect of the check itself: say so, never blame the question or the answer
+        log.exception("the %s check failed", task.name)
+        return AnswerCheck(
+            verdict="unverified",
+            reason=f"the {task.name} check failed on this answer ({type(exc).__name__}); no verdict",
             method="task_constraints",
         )
     verdict = "correct" if score.verdict == "correct" else "incorrect"
