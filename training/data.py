@@ -125,12 +125,12 @@ def load_sessions(store: Path) -> dict[str, Trajectory]:
 
 
 def from_eval_run(run_dir: Path, data: TrainingData, *, limits: FormatLimits | None) -> None:
-    """The codesteer samples of an eval run that the verifier scored correct."""
+    """The codesteer and codesteer_checks samples of an eval run that the verifier scored correct."""
     run_dir = Path(run_dir)
     store = run_dir / "server" / SESSIONS_FILE
     sessions = load_sessions(store) if store.exists() else {}
     for record in read_jsonl(run_dir / "samples.jsonl"):
-        if record.get("method") != "codesteer":
+        if record.get("method") not in ("codesteer", "codesteer_checks"):  # both are guide sessions
             continue
         if not record.get("success"):
             data.skipped["eval sample not correct"] += 1

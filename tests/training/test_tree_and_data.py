@@ -89,15 +89,18 @@ def test_eval_runs_give_their_correct_codesteer_samples_from_the_run_s_session_s
     (run / "server").mkdir(parents=True)
     ret = guidance(Action.RETURN, "return")
     _store(run / "server" / "sessions.sqlite3", [trajectory("q", Action.CODE, [("a", "7", ret)], session_id="s1"),
-                                                 trajectory("q", Action.TEXT, [("a", "8", ret)], session_id="s2")])
+                                                 trajectory("q", Action.TEXT, [("a", "8", ret)], session_id="s2"),
+                                                 trajectory("q", Action.CODE, [("a", "7", ret)], session_id="s3")])
     records = [
         {"key": "t/1/codesteer", "task": "t", "method": "codesteer", "success": True, "session_id": "s1"},
         {"key": "t/2/codesteer", "task": "t", "method": "codesteer", "success": False, "session_id": "s2"},
+        {"key": "t/1/codesteer_checks", "task": "t", "method": "codesteer_checks", "success": True, "session_id": "s3"},
         {"key": "t/1/all_code", "task": "t", "method": "all_code", "success": True, "session_id": None},
     ]
     (run / "samples.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     built = tdata.build(eval_runs=[run])
-    assert [(c.key, c.origin, c.messages[1]["content"]) for c in built.conversations] == [("t/1/codesteer", "eval", CODE_TOKEN)]
+    assert [(c.key, c.origin, c.messages[1]["content"]) for c in built.conversations] == [
+        ("t/1/codesteer", "eval", CODE_TOKEN), ("t/1/codesteer_checks", "eval", CODE_TOKEN)]
     assert built.skipped == {"eval sample not correct": 1}
 
 
