@@ -1,4 +1,5 @@
-"""``mcp-codesteer guide serve``: serve a guide model with vLLM, print the ``--guide`` to use.
+"""``mcp-codesteer guide serve``: serve a guide model with vLLM, print the ``--guide`` to use;
+``mcp-codesteer guide train-first-choice``: rebuild the rules guide's first-choice weights.
 
 The server is bound to 127.0.0.1 (reach it from elsewhere through an SSH tunnel or a
 proxy of your own), with prefix caching on (successive guidance requests of a session
@@ -32,6 +33,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     serve.add_argument("--gpu-memory-utilization", type=float, default=0.85, help="share of GPU memory vLLM may take")
     serve.add_argument("--dtype", default="auto", help="vLLM dtype: auto, bfloat16, float16 (default: auto)")
     serve.add_argument("--dry-run", action="store_true", help="print the vllm command and the --guide string, start nothing")
+    train = sub.add_parser(
+        "train-first-choice",
+        help="refit the rules guide's code/text first-choice classifier on the seen SymBench tasks (needs scikit-learn)",
+    )
+    from . import first_choice_train
+
+    first_choice_train.configure(train)
 
 
 def guide_spec(name: str, port: int) -> str:
@@ -78,6 +86,10 @@ def vllm_command(args: argparse.Namespace) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action == "train-first-choice":
+        from . import first_choice_train
+
+        return first_choice_train.run(args)
     try:
         cmd = vllm_command(args)
     except ValueError as exc:

@@ -25,7 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("mcp_codesteer.eval.report_command", "render the report of one or more eval run directories"),
     "symbench": ("symbench.cli", "list, show, generate and verify SymBench tasks; check stored golds; export"),
     "sandbox": ("sandbox.command", "build the docker sandbox image, or check which sandbox would be used"),
-    "guide": ("guide.command", "serve a guide model with vLLM and print the --guide string to use"),
+    "guide": ("guide.command", "serve a guide model with vLLM; retrain the rules guide's first-choice classifier"),
     "train": ("mcp_codesteer.commands.train", "train a guide: synth, data, sft, dpo (extra 'train' for sft/dpo)"),
 }
 
