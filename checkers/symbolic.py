@@ -5,6 +5,14 @@ counted as a loop. Here every feature is a node of the parsed tree: a loop is a 
 node, a search library is an imported name, a recursive search is a function that calls
 itself. The verdict ranks what the program does: search > symbolic > numeric > trivial
 > hard_coded.
+
+``hard_coded`` (lazy) means the printed answer depends on no computation, however it is
+dressed (see ``lazy_output``): straight-line code that computes from the question's
+data (``print(-4*52*-88*9883)``, a ``datetime`` sum, ``word.count("r")``) is numeric,
+not lazy. Nested loops count as search only when something inside them tests candidates
+on computed values; a loop nest that fills a grid with constants does not. The verdicts
+were calibrated on the labelled corpus in ``tests/checkers/program_corpus.py``
+(``benchmarks/guide_policy.py`` reports precision and recall of the lazy verdict).
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from .lazy_output import OutputFlow
 from .types import SymbolicReport
 
 SEARCH_MODULES = {"itertools", "heapq", "collections.deque", "functools.lru_cache", "networkx", "constraint", "ortools"}
@@ -68,6 +77,7 @@ class _Visitor(ast.NodeVisitor):
         self._loop_depth = 0
         self._function_stack: list[str] = []
         self._imported: dict[str, str] = {}  # local name -> module path
+        self.nested: list[ast.AST] = []  # inner loops of loop nests: search only if they test candidates
 
     # imports
     def visit_Import(self, node: ast.Import) -> None:
@@ -98,8 +108,8 @@ class _Visitor(ast.NodeVisitor):
         self.f.loops += 1
         self._loop_depth += 1
         self.f.max_loop_depth = max(self.f.max_loop_depth, self._loop_depth)
-        if self._loop_depth >= 2:
-            self.f.note("search", "nested loops")
+        if self._loop_depth == 2:
+            self.nested.append(node)
         self.generic_visit(node)
         self._loop_depth -= 1
 
@@ -152,7 +162,9 @@ class _Visitor(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
-        if not (_is_constant_expr(node)):
+        if not isinstance(node.left, (ast.List, ast.JoinedStr)) and not (
+            isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
+        ):
             self.f.arithmetic += 1
         self.generic_visit(node)
 
@@ -202,25 +214,9 @@ def _is_constant_expr(node: ast.expr) -> bool:
     return False
 
 
-def _only_prints_literals(tree: ast.Module) -> bool:
-    """Every statement assigns or prints literals: the answer was worked out by hand."""
-    literal_names: set[str] = set()
-    saw_print = False
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Pass)):
-            continue
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
-            continue  # a docstring
-        if isinstance(stmt, ast.Assign) and _is_constant_expr(stmt.value):
-            literal_names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
-            continue
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and _call_name(stmt.value.func) == "print":
-            args = stmt.value.args
-            if all(_is_constant_expr(a) or (isinstance(a, ast.Name) and a.id in literal_names) for a in args):
-                saw_print = True
-                continue
-        return False
-    return saw_print
+def _tests_candidates(loop: ast.AST, flow: OutputFlow) -> bool:
+    """A loop nest that decides something: a test on computed values inside it."""
+    return any(isinstance(n, (ast.If, ast.While)) and flow.computed(n.test) for n in ast.walk(loop))
 
 
 def analyze_code(code: str) -> SymbolicReport:
@@ -247,17 +243,22 @@ def analyze_code(code: str) -> SymbolicReport:
     visitor = _Visitor(defined)
     visitor.visit(tree)
     f = visitor.f
-    hard_coded = _only_prints_literals(tree)
+    flow = OutputFlow(tree)
+    if any(_tests_candidates(loop, flow) for loop in visitor.nested):
+        f.note("search", "nested loops testing candidates")
+    computed = flow.answer_is_computed()
+    hard_coded = computed is False
     if hard_coded:
         verdict = "hard_coded"
+        f.evidence.insert(0, "the printed answer depends on no computation")
     elif f.search:
         verdict = "search"
     elif f.symbolic:
         verdict = "symbolic"
-    elif f.numeric or f.loops or f.arithmetic >= 3:
+    elif computed or f.numeric or f.loops or f.arithmetic:
         verdict = "numeric"
-        if f.arithmetic >= 3:
-            f.evidence.append(f"{f.arithmetic} arithmetic operations on variables")
+        if f.arithmetic:
+            f.evidence.append(f"{f.arithmetic} arithmetic operation(s)")
     else:
         verdict = "trivial"
 
