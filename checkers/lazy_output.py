@@ -12,7 +12,7 @@ whole module until nothing changes:
 - constants and containers of them are literal; so is what formatting does to a value
   (``str``, ``join``, ``format``, f-strings, ``split``, concatenating text, repeating
   ``[0] * 9``), and reading a literal container by index;
-- arithmetic between numbers, comparisons of computed values, slicing, every other
+- arithmetic between numbers, comparisons and logic used as values, slicing, every other
   call (``sum``, ``math.comb``, ``datetime``, ``word.count``, a user function whose
   result is computed) are computed;
 - an assignment inside an ``if``/``while`` whose test is computed stores a computed value
@@ -100,8 +100,7 @@ class _Flow:
                 return False  # -5 is a literal
             return True
         if isinstance(node, (ast.Compare, ast.BoolOp)):
-            parts = [node.left, *node.comparators] if isinstance(node, ast.Compare) else node.values
-            return any(self.value(p) for p in parts)
+            return True  # a truth value worked out by the program (a test only decides, see ``test``)
         if isinstance(node, ast.IfExp):
             return self.value(node.test) or self.value(node.body) or self.value(node.orelse)
         if isinstance(node, ast.Subscript):
@@ -124,6 +123,16 @@ class _Flow:
         if isinstance(node, ast.Lambda):
             return True
         return True  # anything else (await, yield, walrus...) is taken as computation
+
+    def test(self, node: ast.expr) -> bool:
+        """Whether a branch test decides on computed values: ``grid[i][j] == 0`` on a literal grid does not."""
+        if isinstance(node, ast.Compare):
+            return any(self.value(p) for p in (node.left, *node.comparators))
+        if isinstance(node, ast.BoolOp):
+            return any(self.test(v) for v in node.values)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return self.test(node.operand)
+        return self.value(node)
 
     def _value_with_targets(self, node: ast.expr, generators: list[ast.comprehension]) -> bool:
         for g in generators:
@@ -195,11 +204,11 @@ class _Flow:
                 changed |= self._pass(stmt.body, decided)  # the loop variable carries the computation
                 changed |= self._pass(stmt.orelse, decided)
             elif isinstance(stmt, ast.While):
-                test = decided or self.value(stmt.test)
+                test = decided or self.test(stmt.test)
                 changed |= self._pass(stmt.body, test)
                 changed |= self._pass(stmt.orelse, decided)
             elif isinstance(stmt, ast.If):
-                test = decided or self.value(stmt.test)
+                test = decided or self.test(stmt.test)
                 changed |= self._pass(stmt.body, test)
                 changed |= self._pass(stmt.orelse, test)
             elif isinstance(stmt, (ast.With, ast.AsyncWith)):
@@ -228,7 +237,7 @@ class _Flow:
     def _returns_under_decision(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """A return inside a branch whose test is computed: the function decides its result."""
         for node in ast.walk(fn):
-            if isinstance(node, (ast.If, ast.While)) and self.value(node.test):
+            if isinstance(node, (ast.If, ast.While)) and self.test(node.test):
                 if any(isinstance(n, ast.Return) for n in ast.walk(node)):
                     return True
         return False
@@ -271,6 +280,10 @@ class OutputFlow:
     def computed(self, node: ast.expr) -> bool:
         return self._flow.value(node)
 
+    def decides(self, test: ast.expr) -> bool:
+        """Whether a branch test is on computed values."""
+        return self._flow.test(test)
+
     def answer_is_computed(self) -> bool | None:
         """True when the printed answer depends on a computation, False when it is lazy (only
         literals reach the output), None when the program prints nothing."""
@@ -285,7 +298,7 @@ class OutputFlow:
 def _printed_under_decision(tree: ast.Module, flow: _Flow) -> bool:
     """A print inside a branch or loop that computation controls (``if check(p): print(p)``)."""
     for node in ast.walk(tree):
-        if isinstance(node, (ast.If, ast.While)) and flow.value(node.test):
+        if isinstance(node, (ast.If, ast.While)) and flow.test(node.test):
             if any(isinstance(n, ast.Call) and _call_name(n.func) == "print" for n in ast.walk(node)):
                 return True
     return False

@@ -216,7 +216,7 @@ def _is_constant_expr(node: ast.expr) -> bool:
 
 def _tests_candidates(loop: ast.AST, flow: OutputFlow) -> bool:
     """A loop nest that decides something: a test on computed values inside it."""
-    return any(isinstance(n, (ast.If, ast.While)) and flow.computed(n.test) for n in ast.walk(loop))
+    return any(isinstance(n, (ast.If, ast.While)) and flow.decides(n.test) for n in ast.walk(loop))
 
 
 def analyze_code(code: str) -> SymbolicReport:

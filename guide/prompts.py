@@ -39,9 +39,28 @@ FIX_ERROR = (
 )
 
 FIX_TIMEOUT = (
-    "Your code was stopped at the time limit. Make it faster: prune the search with the "
-    "question's constraints, avoid enumerating the whole space, or compute symbolically. Send the whole "
-    "corrected python block and print the answer as <<<answer>>>."
+    "Your code was stopped at the time limit. Either it never terminates (a while loop whose condition never "
+    "changes, a recursion without a base case, a search that revisits the same states) or it is too slow. Check "
+    "that every loop ends; then prune the search with the question's constraints, avoid enumerating the whole "
+    "space, or compute symbolically. Send the whole corrected python block and print the answer as <<<answer>>>."
+)
+
+SAME_PROGRAM = (
+    "This is the same program as in round {round}, unchanged, so running it again tells us nothing new{outcome}. "
+    "Change the program itself: {what}"
+)
+
+DIFFERENT_ALGORITHM = (
+    "Your programs keep failing ({why}), and patching the same approach is not working. Write a different "
+    "algorithm: a backtracking search that places one value at a time and undoes it when a condition breaks, "
+    "a constraint solver (python-constraint or z3) given every condition of the question, or a breadth-first "
+    "search over states. Send ONE python block and print the answer as <<<answer>>>."
+)
+
+SELF_CHECK_FAILED = (
+    "Your own check of the answer failed: {reason}. The answer {answer} breaks a condition of the question; find "
+    "the mistake in the solution (not in the check), fix it, keep the checks, and print the verified answer as "
+    "<<<answer>>>."
 )
 
 NO_ANSWER = (
@@ -62,8 +81,8 @@ ANSWER_WRONG = (
 
 VERIFY = (
     "Your program answered {answer}. Before this answer is returned, verify it: extend the code with checks "
-    "of every condition of the question against this answer (assert each one), run it again, and print the "
-    "verified answer as <<<answer>>>."
+    "of every condition of the question against this answer (assert each one, or print INCORRECT: <the "
+    "condition> when one fails), run it again, and print the verified answer as <<<answer>>>."
 )
 
 RETURN = "The answer {answer} stands. Give it as the final answer: <<<{answer}>>>"
