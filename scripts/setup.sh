@@ -26,7 +26,7 @@ pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
 if [ "$dev" -eq 1 ]; then
     # The CPU build of torch, before the extras: an unpinned torch pulls GBs of CUDA packages.
     "${pip[@]}" "torch==2.13.0"
-    "${pip[@]}" -e ".[test,solvers,symbench,eval,hf,train,docker]"
+    "${pip[@]}" -e ".[test,solvers,symbench,eval,hf,train,docker,guide-train]"
 else
     "${pip[@]}" -e ".[solvers]"
 fi
