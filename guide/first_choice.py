@@ -3,8 +3,9 @@
 A logistic regression over two kinds of features of the question:
 
 - *cues*: named features of what the question asks, written to mean the same thing on
-  any question (arithmetic on big numbers, counting characters, a grid of cells, a
-  search over arrangements, a yes/no judgement about the world...);
+  any question (arithmetic with large numbers or results, counting characters, a grid
+  of cells, a search over arrangements, a plan, words of judgement or of the everyday
+  world...);
 - hashed word uni/bigrams and character trigrams (numbers reduced to their length), the
   usual text-classification features, L2-normalised so a long question weighs no more
   than a short one.
@@ -12,9 +13,11 @@ A logistic regression over two kinds of features of the question:
 The weights are trained (``mcp-codesteer guide train-first-choice``, scikit-learn in
 the ``guide-train`` extra) on questions of the 28 *seen* SymBench tasks labelled with
 the better mode of the paper's Table 1, each task weighted by how much the mode matters
-there (its code-text gap), and shipped as ``first_choice_weights.json``. Scoring needs
-only the standard library. When the task is a known SymBench task, the table's better
-mode is used directly.
+there (its code-text gap), with no intercept and the cues penalised less than the
+n-grams (so what generalises carries the weight), and shipped as
+``first_choice_weights.json``. Scoring needs only the standard library. When the task
+is a known SymBench task, the table's better mode is used directly. A question with
+none of the computational cues is outside what SymBench can teach: it opens in text.
 
 A third mode (a Chain-of-Code "emulate the semantic calls" opening) would be one more
 value of ``FirstChoice.mode`` and one more label; nothing here assumes exactly two.
@@ -36,6 +39,9 @@ WEIGHTS_PATH = Path(__file__).with_name("first_choice_weights.json")
 HASH_BUCKETS = 1 << 14
 """Size of the hashed n-gram space (weights are shipped for every bucket)."""
 
+LARGE_RESULT = 1000
+"""An arithmetic result from this size up (4+ digits) is where exact work by hand starts to slip."""
+
 Mode = Literal["code", "text"]
 
 _NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?![\w])")
@@ -45,7 +51,6 @@ _MONTHS = re.compile(
     r"|dec(ember)?|today|tomorrow|yesterday|mm/dd/yyyy|birthday|weekday|monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)\b"
 )
-_ARITH = re.compile(r"\d\s*(?:[-+*/^×÷]|\*\*)\s*\(?-?\d")
 _CHAR_COUNT = re.compile(
     r"how many (?:times does )?(?:the )?(?:letter |character )?['\"]?[a-z]['\"]?(?:'s|s)?\s+(?:are |appear |occur )?"
     r"(?:there )?(?:in|does)\b|\b(letters?|characters?|vowels?|consonants?|substring|palindrome|anagram|reverse)\b"
@@ -156,8 +161,7 @@ def _largest_arithmetic_result(q: str) -> float:
 # SymBench can teach code-versus-text about. A question with none of them is outside
 # what the training data covers (see ``FirstChoiceModel.choose``).
 COMPUTATIONAL_CUES = (
-    "large numbers (4+ digits) or a large arithmetic result",
-    "arithmetic between numbers",
+    "large numbers (4+ digits) or an arithmetic result of 4+ digits",
     "many numbers (10+)",
     "calendar dates",
     "counting characters or letters",
@@ -176,12 +180,11 @@ def cue_features(question: str) -> dict[str, float]:
     dated = bool(_MONTHS.search(q))
     years = {n for n in numbers if len(n) == 4 and n.isdigit() and 1000 <= int(n) <= 2100} if dated else set()
     big = [n for n in numbers if len(n.split(".")[0]) >= 4 and n not in years]
-    large = 1.0 if big or _largest_arithmetic_result(q) >= 1000 else 0.0
+    large = 1.0 if big or _largest_arithmetic_result(q) >= LARGE_RESULT else 0.0
     grid_rows = sum(1 for line in q.splitlines() if _GRID_ROW.match(line))
     words = re.findall(r"[a-z]+", q)
     return {
-        "large numbers (4+ digits) or a large arithmetic result": large,
-        "arithmetic between numbers": min(1.0, len(_ARITH.findall(q)) / 2),
+        "large numbers (4+ digits) or an arithmetic result of 4+ digits": large,
         "many numbers (10+)": 1.0 if len(numbers) >= 10 else 0.0,
         "calendar dates": 1.0 if dated and numbers else 0.0,
         "counting characters or letters": 1.0 if _CHAR_COUNT.search(q) else 0.0,

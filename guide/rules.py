@@ -252,11 +252,11 @@ class RulesGuide:
         choice = first_choice(trajectory.question, trajectory.task)
         language = choice.mode == "text"
         if check and check.verdict == "incorrect":
-            if language and current_mode(trajectory) is Action.TEXT and not _tried_code(trajectory):
+            if choice.source == "no computation" and not _tried_code(trajectory):
                 return _refine(
                     prompts.ANSWER_WRONG.format(answer=answer, reason=check.reason, how=""),
-                    f"The text answer failed its check ({check.reason}); a language question is retried in text "
-                    "once before code.",
+                    f"The text answer failed its check ({check.reason}); a question with nothing to compute is "
+                    "retried in text before code.",
                 )
             return Guidance(
                 action=Action.CODE,

@@ -24,9 +24,9 @@ async def test_a_session_opened_before_a_restart_continues_after_it(tmp_path):
     async with Client(build_server(Settings(data_dir=tmp_path, sandbox="local"))) as second_server:
         step = (
             await second_server.call_tool(
-                "steer_next", {"session_id": opened["session_id"], "response": "```python\nprint(f'<<<{sum(12 for _ in range(12))}>>>')\n```"}
+                "steer_next", {"session_id": opened["session_id"], "response": "```python\nprint(f'<<<{12 * 12}>>>')\n```"}
             )
-        ).structured_content
+        ).structured_content  # a second, different program that agrees with the first
     assert step["round"] == 2
     assert step["action"] == "return" and step["final_answer"] == "144"
 

@@ -52,7 +52,7 @@ async def test_a_scripted_session_goes_text_then_code_then_search_then_returns(c
     ]
     llm = MockModel(script)
     opened = (await client.call_tool("steer_next", {"question": sample.question, "task": "game24"})).structured_content
-    assert opened["action"] == "code"
+    assert opened["action"] == "text"  # Table 1: GPT-4o scores 23% in text, 11% in code on Game 24
 
     conversation = [ChatMessage(role="user", content=opened["prompt"])]
     steps = []
@@ -116,7 +116,8 @@ async def test_two_agreeing_code_rounds_return_without_a_task_check(client):
     code = "```python\nprint(f'<<<{sum(i * i for i in range(1, 21))}>>>')\n```"
     first = (await client.call_tool("steer_next", {"session_id": sid, "response": code})).structured_content
     assert first["action"] == "refine" and "verify" in first["prompt"].lower()
-    second = (await client.call_tool("steer_next", {"session_id": sid, "response": code})).structured_content
+    other = "```python\ntotal = 0\nfor i in range(1, 21):\n    total += i ** 2\nprint(total)\n```"
+    second = (await client.call_tool("steer_next", {"session_id": sid, "response": other})).structured_content
     assert second["action"] == "return" and second["final_answer"] == "2870"
     assert "agree" in second["rationale"]
 

@@ -196,18 +196,18 @@ async def test_the_config_resource_shows_backends_without_secrets(tmp_path, mode
 
 
 async def test_the_session_resource_holds_the_trajectory(client):
-    opened = (await client.call_tool("steer_next", {"question": "Compute 17 * 23."})).structured_content
+    opened = (await client.call_tool("steer_next", {"question": "Compute 17 * 23 * 31."})).structured_content
     await client.call_tool(
-        "steer_next", {"session_id": opened["session_id"], "response": "```python\nprint(17 * 23)\n```"}
+        "steer_next", {"session_id": opened["session_id"], "response": "```python\nprint(17 * 23 * 31)\n```"}
     )
     trajectory = json.loads(
         (await client.read_resource(f"codesteer://sessions/{opened['session_id']}")).contents[0].text
     )
-    assert trajectory["question"] == "Compute 17 * 23."
+    assert trajectory["question"] == "Compute 17 * 23 * 31."
     assert trajectory["first"]["action"] == "code"
     assert len(trajectory["rounds"]) == 1
     only = trajectory["rounds"][0]
-    assert only["execution"]["stdout"] == "391\n" and only["answer"] == "391"
+    assert only["execution"]["stdout"] == "12121\n" and only["answer"] == "12121"
     assert only["guidance"]["rationale"]
 
 
