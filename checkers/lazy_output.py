@@ -35,6 +35,8 @@ _FORMATTING = {
     "strip", "lstrip", "rstrip", "split", "splitlines", "ljust", "rjust", "center", "dict", "set", "iter",
     "write", "bool", "chr", "ord", "copy", "deepcopy", "len", "map",
 }
+FLOW_NODE_BUDGET = 300_000
+"""Syntax-tree nodes the data-flow sweeps may visit in all (about 0.5 s of work)."""
 _MUTATORS = {"append", "extend", "insert", "add", "update", "setdefault", "appendleft"}
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult, ast.LShift,
                ast.RShift, ast.BitAnd, ast.BitOr, ast.BitXor)  # fmt: skip
@@ -168,7 +170,14 @@ class _Flow:
         return target
 
     def run(self) -> None:
-        for _ in range(50):  # each pass can only add flags; a program has far fewer names than this
+        """Sweep until no flag changes, within ``FLOW_NODE_BUDGET`` visited nodes in all.
+
+        Each pass can only add flags, so this converges; a program built to need one pass per
+        line (a chain of thousands of assignments written backwards) stops at the budget with
+        the flags found so far, in bounded time.
+        """
+        nodes = sum(1 for _ in ast.walk(self.tree))
+        for _ in range(max(2, min(50, FLOW_NODE_BUDGET // max(1, nodes)))):
             if not self._pass(self.tree.body, False):
                 return
 
@@ -228,8 +237,8 @@ class _Flow:
                 pass  # read by the function's entry above
             elif isinstance(stmt, ast.ClassDef):
                 changed |= self._pass(stmt.body, decided)
-            if isinstance(stmt, ast.stmt):
-                for sub in ast.walk(stmt):
+            if self.functions:
+                for sub in (n for part in _own_expressions(stmt) for n in ast.walk(part)):
                     if isinstance(sub, ast.Call) and not isinstance(stmt, ast.Expr):
                         changed |= self._params(sub)
         return changed
@@ -256,6 +265,19 @@ class _Flow:
             if param in self.computed:  # the function computes into its argument: solve(grid) fills grid
                 changed |= self._bind(self._root(arg), True)
         return changed
+
+
+def _own_expressions(stmt: ast.stmt) -> list[ast.AST]:
+    """A statement's own expressions, not those of the statements nested in it (swept on their own)."""
+    if isinstance(stmt, (ast.If, ast.While)):
+        return [stmt.test]
+    if isinstance(stmt, (ast.For, ast.AsyncFor)):
+        return [stmt.iter]
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return [item.context_expr for item in stmt.items]
+    if isinstance(stmt, (ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return []
+    return [stmt]
 
 
 def _answer_prints(tree: ast.Module) -> list[ast.Call]:

@@ -241,12 +241,16 @@ def analyze_code(code: str) -> SymbolicReport:
 
     defined = {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
     visitor = _Visitor(defined)
-    visitor.visit(tree)
+    try:
+        visitor.visit(tree)
+        flow = OutputFlow(tree)
+        if any(_tests_candidates(loop, flow) for loop in visitor.nested):
+            visitor.f.note("search", "nested loops testing candidates")
+        computed = flow.answer_is_computed()
+    except RecursionError:  # nesting too deep to walk: say so rather than guess
+        return SymbolicReport(verdict="trivial", score=0, features=["nesting too deep to analyse"],
+                              advice="The program is nested too deeply to analyse; write it flatter.")  # fmt: skip
     f = visitor.f
-    flow = OutputFlow(tree)
-    if any(_tests_candidates(loop, flow) for loop in visitor.nested):
-        f.note("search", "nested loops testing candidates")
-    computed = flow.answer_is_computed()
     hard_coded = computed is False
     if hard_coded:
         verdict = "hard_coded"
