@@ -212,12 +212,17 @@ def ngram_features(question: str) -> list[str]:
     return sorted(feats)
 
 
-def hashed_vector(question: str) -> dict[int, float]:
-    """The L2-normalised hashed n-gram vector: bucket -> value."""
+def _bucket_counts(features: list[str]) -> dict[int, float]:
     counts: dict[int, float] = {}
-    for feat in ngram_features(question):
+    for feat in features:
         b = _bucket(feat)
         counts[b] = counts.get(b, 0.0) + 1.0
+    return counts
+
+
+def hashed_vector(question: str) -> dict[int, float]:
+    """The L2-normalised hashed n-gram vector: bucket -> value."""
+    counts = _bucket_counts(ngram_features(question))
     norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
     return {b: v / norm for b, v in counts.items()}
 
@@ -251,15 +256,11 @@ class FirstChoiceModel:
                 c = value * self.cue_weights.get(name, 0.0)
                 total += c
                 contributions.append((f"cue: {name}", c))
-        vector = hashed_vector(question)
-        ngram_total = 0.0
-        per_feature: dict[str, float] = {}
-        for feat in ngram_features(question):
-            b = _bucket(feat)
-            per_feature[feat] = self.bucket_weights[b] * vector[b]
-        for b, v in vector.items():
-            ngram_total += self.bucket_weights[b] * v
-        total += ngram_total
+        features = ngram_features(question)
+        norm = math.sqrt(sum(v * v for v in _bucket_counts(features).values())) or 1.0
+        # each n-gram's share: its bucket's weight over the normalised count (colliding n-grams split a bucket)
+        per_feature = {feat: self.bucket_weights[_bucket(feat)] / norm for feat in features}
+        total += sum(per_feature.values())
         top = sorted(per_feature.items(), key=lambda kv: -abs(kv[1]))[:4]
         contributions.extend((f"n-gram {_readable(f)}", c) for f, c in top)
         return total, contributions

@@ -131,10 +131,11 @@ def fit(
         raise RuntimeError(f"training the first-choice classifier needs scikit-learn: {INSTALL_HINT}") from exc
 
     cue_names = list(cue_features("").keys())
-    rows, cols, vals, cue_rows, labels, weights = [], [], [], [], [], []
+    rows, cols, vals, cue_rows, labels, weights, all_questions = [], [], [], [], [], [], []
     for name, qs in questions.items():
         r = rates[name]
         for q in qs:
+            all_questions.append(q)
             i = len(labels)
             for b, v in hashed_vector(q).items():
                 rows.append(i)
@@ -157,7 +158,17 @@ def fit(
     task_modes = {
         name: {"mode": r.mode, "code": r.code, "text": r.text, "seen": r.seen} for name, r in sorted(rates.items())
     }
-    return FirstChoiceModel(float(clf.intercept_[0]) if intercept else 0.0, cue_weights, _dense(bucket_weights), task_modes, {"C": c})
+    model = FirstChoiceModel(
+        float(clf.intercept_[0]) if intercept else 0.0, cue_weights, _dense(bucket_weights), task_modes, {"C": c}
+    )
+    # The plain-Python scorer must reproduce scikit-learn's decision values (up to the rounding of the weights).
+    reference = clf.decision_function(x[:: max(1, n // 50)])
+    mine = [model.score(q)[0] for q in all_questions[:: max(1, n // 50)]]
+    worst = max(abs(a - b) for a, b in zip(reference, mine))
+    if worst > 0.05:
+        raise RuntimeError(f"the shipped scorer disagrees with scikit-learn by {worst:.3f}: features differ")
+    model.info["max_scorer_difference"] = round(float(worst), 5)
+    return model
 
 
 def _dense(pairs: list[list]) -> list[float]:

@@ -137,3 +137,4 @@ def test_training_refits_from_seen_tasks_only_and_writes_weights_that_load(tmp_p
     loaded = FirstChoiceModel.load(out)
     assert loaded.choose("What is 37 cubed?").mode in ("code", "text")
     assert loaded.cue_weights == model.cue_weights and any(loaded.bucket_weights)
+    assert model.info["max_scorer_difference"] < 0.05  # plain Python reproduces scikit-learn
