@@ -15,6 +15,8 @@
 4. Scripted multi-round scenarios on real SymBench questions: the guide's action at
    each round.
 5. Cost: median time of one first choice, against the keyword heuristic.
+6. With ``--leave-one-task-out`` (minutes; needs scikit-learn): each seen task scored by a
+   classifier fitted on the other 27, against always-code and the best mode on those tasks.
 
 Needs the SymBench data for part 1 (``$CODESTEER_SYMBENCH_DIR``); the rest runs anywhere.
 """
@@ -215,11 +217,35 @@ def cost(repeats: int) -> None:
     print(f"   learned {learned:8.1f} us   keyword heuristic {keyword:6.1f} us   ratio {learned / keyword:6.1f}x")
 
 
+def leave_one_out(data_dir: Path) -> None:
+    from guide.first_choice_train import leave_one_task_out, table_rates
+    from symbench.paths import paper_table_path
+
+    rates = table_rates(paper_table_path(data_dir))
+    started = time.perf_counter()
+    scores = leave_one_task_out(data_dir)
+    names = list(scores)
+
+    def mean(values) -> float:
+        values = list(values)
+        return sum(values) / len(values)
+
+    print(f"\n6. Leave one seen task out ({len(names)} fits, {time.perf_counter() - started:.0f} s): each task scored "
+          "by a classifier that never saw it")  # fmt: skip
+    print(f"   learned {mean(scores.values()):6.2f}   always code {mean(rates[n].code for n in names):6.2f}   "
+          f"always text {mean(rates[n].text for n in names):6.2f}   per-task best "
+          f"{mean(max(rates[n].code, rates[n].text) for n in names):6.2f}")  # fmt: skip
+    for name in names:
+        r = rates[name]
+        print(f"     {name:<34} code {r.code:5.1f} text {r.text:5.1f} -> {scores[name]:6.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-task", type=int, default=200, help="stored questions per task for part 1 (default 200)")
     parser.add_argument("--data-dir", type=Path, help="the SymBench data folder (default: $CODESTEER_SYMBENCH_DIR)")
     parser.add_argument("--repeats", type=int, default=21)
+    parser.add_argument("--leave-one-task-out", action="store_true", help="part 6: refit 28 times (minutes)")
     args = parser.parse_args()
     from symbench.paths import default_data_dir
 
@@ -232,6 +258,8 @@ def main() -> int:
     symbolic_corpus()
     scenarios()
     cost(args.repeats)
+    if args.leave_one_task_out and data_dir is not None:
+        leave_one_out(Path(data_dir))
     return 0
 
 

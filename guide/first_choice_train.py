@@ -219,6 +219,26 @@ def train_and_measure(
     return model, report
 
 
+def leave_one_task_out(
+    data_dir: Path, *, stored_per_task: int = 60, generated_per_task: int = 30, c: float = 4.0, seed: int = 0
+) -> dict[str, float]:
+    """Each seen task scored by a classifier fitted on the other 27: how the method does on a
+    kind of question it never saw (the shipped model has seen every seen task)."""
+    from symbench.paths import paper_table_path
+
+    rates = table_rates(paper_table_path(data_dir))
+    train = questions_by_task(
+        data_dir, seen_only=True, stored_per_task=stored_per_task, generated_per_task=generated_per_task, seed=seed
+    )
+    held = questions_by_task(data_dir, seen_only=True, stored_per_task=stored_per_task, generated_per_task=0,
+                             seed=seed + 1)  # fmt: skip
+    scores = {}
+    for name in train:
+        model = fit({k: v for k, v in train.items() if k != name}, rates, c=c)
+        scores.update(first_choice_score(lambda q: model.choose(q).mode, {name: held[name]}, rates))
+    return scores
+
+
 def configure(parser) -> None:
     parser.add_argument("--data-dir", type=Path, help="the SymBench data folder (default: $CODESTEER_SYMBENCH_DIR)")
     parser.add_argument("--out", type=Path, default=WEIGHTS_PATH, help="where to write the weights (default: the shipped file)")
