@@ -13,8 +13,8 @@ A logistic regression over two kinds of features of the question:
 The weights are trained (``mcp-codesteer guide train-first-choice``, scikit-learn in
 the ``guide-train`` extra) on questions of the 28 *seen* SymBench tasks labelled with
 the better mode of the paper's Table 1, each task weighted by how much the mode matters
-there (its code-text gap), with no intercept and the cues penalised less than the
-n-grams (so what generalises carries the weight), and shipped as
+there (its code-text gap), with the cues penalised less than the n-grams (so what
+generalises carries the weight) and a bias (SymBench's lean to code), and shipped as
 ``first_choice_weights.json``. Scoring needs only the standard library. When the task
 is a known SymBench task, the table's better mode is used directly. A question with
 none of the computational cues is outside what SymBench can teach: it opens in text.
@@ -249,7 +249,7 @@ class FirstChoiceModel:
 
     def score(self, question: str) -> tuple[float, list[tuple[str, float]]]:
         """The decision value (positive: code) and every feature's contribution."""
-        contributions: list[tuple[str, float]] = []
+        contributions: list[tuple[str, float]] = [("bias (the training data's lean)", self.bias)] if self.bias else []
         total = self.bias
         for name, value in cue_features(question).items():
             if value:

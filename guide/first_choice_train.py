@@ -17,6 +17,7 @@ scikit-learn is needed only to fit (the ``guide-train`` extra); scoring is
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import random
@@ -120,7 +121,7 @@ def baselines(rates: dict[str, TaskRates], names: list[str]) -> dict[str, dict[s
 
 def fit(
     questions: dict[str, list[str]], rates: dict[str, TaskRates], *, c: float = 4.0, cue_scale: float = 3.0,
-    intercept: bool = False,
+    intercept: bool = True,
 ) -> FirstChoiceModel:
     """Logistic regression over cues + hashed n-grams, task-weighted by the code-text gap."""
     try:
@@ -159,7 +160,8 @@ def fit(
         name: {"mode": r.mode, "code": r.code, "text": r.text, "seen": r.seen} for name, r in sorted(rates.items())
     }
     model = FirstChoiceModel(
-        float(clf.intercept_[0]) if intercept else 0.0, cue_weights, _dense(bucket_weights), task_modes, {"C": c}
+        float(clf.intercept_[0]) if intercept else 0.0, cue_weights, _dense(bucket_weights), task_modes,
+        {"C": c, "cue_scale": cue_scale, "intercept": intercept},
     )
     # The plain-Python scorer must reproduce scikit-learn's decision values (up to the rounding of the weights).
     reference = clf.decision_function(x[:: max(1, n // 50)])
@@ -193,7 +195,7 @@ def save(model: FirstChoiceModel, path: Path = WEIGHTS_PATH) -> None:
 
 def train_and_measure(
     data_dir: Path, *, stored_per_task: int = 120, generated_per_task: int = 60, eval_per_task: int = 200,
-    c: float = 4.0, cue_scale: float = 3.0, intercept: bool = False, seed: int = 0,
+    c: float = 4.0, cue_scale: float = 3.0, intercept: bool = True, seed: int = 0,
 ) -> tuple[FirstChoiceModel, dict]:  # fmt: skip
     """Fit on the seen tasks; measure on stored questions of all 37 tasks."""
     from symbench.paths import paper_table_path
@@ -245,6 +247,9 @@ def configure(parser) -> None:
     parser.add_argument("--stored-per-task", type=int, default=120, help="stored questions per seen task (default 120)")
     parser.add_argument("--generated-per-task", type=int, default=60, help="generated questions per seen task (default 60)")
     parser.add_argument("-C", type=float, default=4.0, help="inverse L2 regularisation strength (default 4)")
+    parser.add_argument("--cue-scale", type=float, default=3.0, help="cue columns scaled up, so penalised less (default 3)")
+    parser.add_argument("--intercept", action=argparse.BooleanOptionalAction, default=True,
+                        help="fit a bias (SymBench's lean to code; default on)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=0)
 
 
@@ -260,7 +265,7 @@ def run(args) -> int:
     try:
         model, report = train_and_measure(
             data_dir, stored_per_task=args.stored_per_task, generated_per_task=args.generated_per_task, c=args.C,
-            seed=args.seed,
+            cue_scale=args.cue_scale, intercept=args.intercept, seed=args.seed,
         )
     except (RuntimeError, FileNotFoundError, ValueError) as exc:
         print(f"mcp-codesteer guide train-first-choice: {exc}", file=sys.stderr)
