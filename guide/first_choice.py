@@ -114,7 +114,7 @@ def _evaluate(expression: str) -> float | None:
     text = expression.replace("^", "**").replace("×", "*").replace("x", "*")
     try:
         tree = ast.parse(text, mode="eval")
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
     def value(node: ast.AST) -> float:
@@ -137,7 +137,7 @@ def _evaluate(expression: str) -> float | None:
 
     try:
         result = value(tree.body)
-    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError, RecursionError):
         return None
     return float(result) if isinstance(result, (int, float)) and not isinstance(result, complex) else None
 
@@ -152,8 +152,12 @@ def _largest_arithmetic_result(q: str) -> float:
     for m in _POWER_WORDS.finditer(q):
         base = int(m.group(1)) if len(m.group(1)) < 7 else 10**6
         kind = m.group(2)
-        exponent = 2 if kind == "squared" else 3 if kind == "cubed" else int(m.group(3)) if m.group(3) else base
-        best = max(best, float(base) ** min(exponent, 64) if kind not in ("factorial", "!") else float(math.factorial(min(base, 170))))
+        if kind in ("factorial", "!"):
+            value = float(math.factorial(min(base, 170)))
+        else:
+            exponent = 2 if kind == "squared" else 3 if kind == "cubed" else int(m.group(3)[:3] or 1)
+            value = math.inf if base > 1 and exponent * math.log10(base) > 300 else float(base) ** exponent
+        best = max(best, value)
     return best
 
 

@@ -111,3 +111,8 @@ def test_nested_loops_that_test_candidates_are_search():
     )
     report = analyze_code(code)
     assert report.verdict == "search" and "nested loops testing candidates" in report.features
+
+
+def test_a_program_nested_too_deeply_to_walk_still_gets_a_verdict():
+    deep = "x = 0\n" + "".join("    " * i + f"if x == {i}:\n" for i in range(99)) + "    " * 99 + "print(x)"
+    assert analyze_code(deep).verdict in ("hard_coded", "trivial", "numeric")

@@ -7,6 +7,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from guide.first_choice import HASH_BUCKETS, WEIGHTS_PATH, FirstChoiceModel, cue_features, first_choice
 from symbench.paths import default_data_dir
@@ -138,3 +140,17 @@ def test_training_refits_from_seen_tasks_only_and_writes_weights_that_load(tmp_p
     assert loaded.choose("What is 37 cubed?").mode in ("code", "text")
     assert loaded.cue_weights == model.cue_weights and any(loaded.bucket_weights)
     assert model.info["max_scorer_difference"] < 0.05  # plain Python reproduces scikit-learn
+
+
+@given(st.text(max_size=400))
+@settings(max_examples=200, deadline=None)
+def test_any_text_gets_a_first_choice_without_raising(question):
+    assert first_choice(question).mode in ("code", "text")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["999999 to the power of 99999", "5000 factorial", "2 ** 99999999", "-(" * 3000 + "1" + ")" * 3000],
+)
+def test_huge_or_deeply_nested_arithmetic_is_judged_without_raising(question):
+    assert first_choice(question).mode in ("code", "text")
