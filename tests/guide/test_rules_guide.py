@@ -99,7 +99,9 @@ def test_a_response_without_answer_markers_is_told_the_markers_were_missing():
     decision = guide.decide(_trajectory(Round(index=1, response="They weigh the same."), question=q))
     assert decision.action is Action.REFINE
     assert "<<< and >>> markers" in decision.prompt and "markers were missing" in decision.rationale
-    computed = guide.decide(_trajectory(Round(index=1, response="It is 7 or -7."), question="Find x with x**2 = 49."))
+    computed = guide.decide(
+        _trajectory(Round(index=1, response="It is 181026208."), question="What is the result of -4*52*-88*9883?")
+    )
     assert computed.action is Action.CODE and "markers were missing" in computed.prompt
 
 
