@@ -19,6 +19,7 @@ containers bounds a pool of single-use containers).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -30,6 +31,8 @@ import anyio
 from sandbox.types import DockerOptions, SandboxLimits
 
 PROGRAM = "print(1)"
+# CODESTEER_DOCKER__IMAGE measures another image (one built with `sandbox build --tag`).
+IMAGE = os.environ.get("CODESTEER_DOCKER__IMAGE") or None
 
 
 def _stats(samples: list[float]) -> tuple[float, float]:
@@ -98,18 +101,18 @@ async def main(args: argparse.Namespace) -> None:
     rates.append(("local", *await _burst(local, args.concurrent, args.burst)))
     await local.aclose()
 
-    reason = await docker_unavailable_reason(DockerOptions())
+    reason = await docker_unavailable_reason(DockerOptions(image=IMAGE))
     if reason is not None:
         print(f"docker paths skipped: {reason}")
     else:
-        warm = DockerSandbox(limits, DockerOptions(pool_size=args.pool))
+        warm = DockerSandbox(limits, DockerOptions(image=IMAGE, pool_size=args.pool))
         await warm.wait_warm()
         rows.append((f"docker warm pool (size {args.pool})", await _time(args.runs, lambda: _run(warm), warm.wait_warm)))
         await warm.wait_warm()
         rates.append((f"docker warm pool (size {args.pool})", *await _burst(warm, args.concurrent, args.burst)))
         await warm.aclose()
 
-        cold = DockerSandbox(limits, DockerOptions(pool_size=0))
+        cold = DockerSandbox(limits, DockerOptions(image=IMAGE, pool_size=0))
         await cold.start()
         rows.append(("docker cold (create+start+exec)", await _time(args.cold_runs, lambda: _run(cold))))
         rates.append(("docker cold (pool 0)", *await _burst(cold, args.concurrent, args.burst // 2)))
@@ -150,7 +153,7 @@ async def _mcp_rows(args: argparse.Namespace, with_docker: bool) -> list[tuple[s
     backends = ["local"] + (["docker"] if with_docker else [])
     for backend in backends:
         with tempfile.TemporaryDirectory() as tmp:
-            settings = Settings(sandbox=backend, data_dir=Path(tmp), docker=DockerOptions(pool_size=args.pool))
+            settings = Settings(sandbox=backend, data_dir=Path(tmp), docker=DockerOptions(image=IMAGE, pool_size=args.pool))
             app = CodeSteer(settings)
             async with Client(build_server(settings, app=app)) as client:
                 refill = getattr(app.sandbox, "wait_warm", None)

@@ -41,6 +41,8 @@ def run_code_description(output_chars: int) -> str:
         "(named figure-<n>.png); other files the program writes come back as embedded resources, and `files` "
         "puts files of yours in its working directory first. "
         f"stdout and stderr are each cut to {output_chars} characters (first and last halves kept). "
-        "Each call starts fresh, unless `session` names a persistent session (docker only), which keeps its "
-        "state until it passes the idle or lifetime limit shown in codesteer://config."
+        "Each call starts fresh, unless `session` is set (docker only): a new name starts a persistent session "
+        "and the result's `session` is its handle; pass that handle to run in it again (nobody without the handle "
+        "can reach it). A session keeps its state until it passes the idle or lifetime limit shown in "
+        "codesteer://config."
     )

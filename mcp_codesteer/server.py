@@ -11,8 +11,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+from mcp.server.streamable_http import MCP_SESSION_ID_HEADER
 from mcp.types import CallToolResult, EmbeddedResource, ImageContent, TextContent, ToolAnnotations
 from pydantic import Field
 
@@ -25,6 +26,17 @@ from .steering import CodeSteer, InputError
 from .file_content import file_content
 from .tool_errors import CodeSteerServer
 from .tool_types import CheckAnswerResult, CheckSymbolicResult, CloseSessionResult, RunCodeResult, SteerResult
+
+
+def client_of(ctx: Context) -> str:
+    """Which client a request comes from, for the per-client run_code session limit: the
+    transport's MCP session where there is one (HTTP clients that did the handshake);
+    otherwise every request counts as the one client "local" (stdio, in-memory, and
+    stateless HTTP, which carries no connection). Keeping clients' sessions apart does
+    not rest on this: session handles are unguessable (sandbox/session_handles.py)."""
+    headers = ctx.headers
+    session_id = headers.get(MCP_SESSION_ID_HEADER) if headers is not None else None
+    return f"http:{session_id}" if session_id else "local"
 
 
 def build_server(settings: Settings | None = None, *, app: CodeSteer | None = None) -> MCPServer:
@@ -81,12 +93,16 @@ def build_server(settings: Settings | None = None, *, app: CodeSteer | None = No
         annotations=ToolAnnotations(title="Run Python in the sandbox", open_world_hint=False),
     )
     async def run_code(
+        ctx: Context,
         code: Annotated[str, Field(description="a complete Python 3 program")],
         timeout_s: Annotated[float | None, Field(description="wall-clock limit in seconds (default from settings)")] = None,
         stdin: Annotated[str | None, Field(description="text fed to the program's standard input")] = None,
         session: Annotated[
             str | None,
-            Field(description="a name of your choice to keep variables and files across calls (docker sandbox only)"),
+            Field(
+                description="keep variables and files across calls (docker sandbox only): any name starts a new "
+                "session; pass the `session` handle a result returned to continue that one"
+            ),
         ] = None,
         files: Annotated[
             dict[str, str] | None,
@@ -95,11 +111,11 @@ def build_server(settings: Settings | None = None, *, app: CodeSteer | None = No
         ] = None,
     ) -> Annotated[CallToolResult, RunCodeResult]:
         try:
-            result = await app.run_code(code, timeout_s, stdin, session, files)
+            result, handle = await app.run_code(code, timeout_s, stdin, session, files, client_of(ctx))
         except InputError as exc:
             raise ToolError(str(exc)) from None
         structured = RunCodeResult(
-            **result.model_dump(exclude={"files"}), files=[f.name for f in result.files]
+            **result.model_dump(exclude={"files"}), files=[f.name for f in result.files], session=handle
         ).model_dump(mode="json")
         content: list[TextContent | ImageContent | EmbeddedResource] = [
             TextContent(type="text", text=json.dumps(structured, indent=2))
@@ -111,12 +127,13 @@ def build_server(settings: Settings | None = None, *, app: CodeSteer | None = No
         annotations=ToolAnnotations(title="Close a run_code session", destructive_hint=True, open_world_hint=False)
     )
     async def close_session(
-        session: Annotated[str, Field(description="the name given to run_code's `session`")],
+        ctx: Context,
+        session: Annotated[str, Field(description="the `session` handle a run_code result returned")],
     ) -> CloseSessionResult:
-        """End a persistent run_code session now: its interpreter, variables and files are removed. The open
-        sessions are listed in codesteer://run_code/sessions; idle ones also end by themselves."""
+        """End a persistent run_code session now: its interpreter, variables and files are removed. How many
+        sessions are open is in codesteer://run_code/sessions; idle ones also end by themselves."""
         try:
-            closed = await app.close_run_session(session)
+            closed = await app.close_run_session(session, client_of(ctx))
         except InputError as exc:
             raise ToolError(str(exc)) from None
         return CloseSessionResult(session=session, closed=closed)

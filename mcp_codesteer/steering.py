@@ -18,9 +18,9 @@ from datetime import datetime, timezone
 import anyio
 
 from checkers import AnswerCheck, analyze_code, check_with_task, extract_python, prose_of
-from checkers.answer import CHECKER_INSTRUCTIONS, run_checker, unverified
+from checkers.answer import CHECKER_INSTRUCTIONS, CheckerInputError, run_checker, unverified
 from guide import Action, Guidance, Guide, Round, Trajectory, create_guide
-from sandbox import ExecResult, Sandbox, create_sandbox
+from sandbox import ExecResult, Sandbox, SandboxInputError, create_sandbox, session_handles
 from symbench.extract import answer_or_last_line, extract_answer
 
 from .settings import Settings
@@ -45,6 +45,8 @@ class CodeSteer:
         self.sandbox: Sandbox | None = sandbox
         self.warnings: list[str] = []
         self._users = 0
+        self.started_once = False
+        """Whether the backends ever started: a later failure is not a start-up failure."""
         self._start_lock = anyio.Lock()
         self._session_locks: defaultdict[str, anyio.Lock] = defaultdict(anyio.Lock)
 
@@ -60,6 +62,7 @@ class CodeSteer:
             except BaseException:
                 self._users -= 1
                 raise
+            self.started_once = True
 
     async def _start_backends(self) -> None:
         await self.store.open()
@@ -116,22 +119,14 @@ class CodeSteer:
         return question
 
     def validate_code(self, code: str) -> str:
+        """Non-empty and within ``limits.max_code_bytes`` (the sandbox's own check)."""
         if not code or not code.strip():
             raise InputError("code is empty: send a Python program as a string")
-        size = len(code.encode("utf-8"))
-        if size > self.settings.limits.max_code_bytes:
-            raise InputError(
-                f"code is {size} bytes, over the limit of {self.settings.limits.max_code_bytes}: send a shorter program"
-            )
+        try:
+            self.settings.limits.check_program(code)
+        except SandboxInputError as exc:
+            raise InputError(str(exc)) from None
         return code
-
-    def validate_timeout(self, timeout_s: float | None) -> float | None:
-        if timeout_s is None:
-            return None
-        limit = self.settings.limits.max_timeout_s
-        if not timeout_s > 0 or timeout_s > limit:
-            raise InputError(f"timeout_s={timeout_s} is out of range: send a number of seconds above 0 and at most {limit:g}")
-        return float(timeout_s)
 
     @staticmethod
     def _task(task: str | None) -> str | None:
@@ -257,15 +252,15 @@ class CodeSteer:
         )
 
     async def _execute(self, sandbox: Sandbox, code: str) -> ExecResult:
-        size = len(code.encode("utf-8"))
-        if size > self.settings.limits.max_code_bytes:
+        try:
+            return await sandbox.run(code)
+        except SandboxInputError as exc:  # a program too long: the TaskLLM is told, the round goes on
             return ExecResult(
                 exit_code=1,
-                stderr=f"not run: the program is {size} bytes, over the limit of {self.settings.limits.max_code_bytes}",
+                stderr=f"not run: {exc}",
                 backend="none",
                 notes=["The program was not run because it is too long; write a shorter one."],
             )
-        return await sandbox.run(code)
 
     def _result(self, trajectory: Trajectory, round_: Round | None, guidance: Guidance) -> SteerResult:
         done = guidance.action in (Action.RETURN, Action.TERMINATE)
@@ -310,60 +305,53 @@ class CodeSteer:
         stdin: str | None = None,
         session: str | None = None,
         files: dict[str, str] | None = None,
-    ) -> ExecResult:
-        """Run ``code``; with ``session``, in that persistent session's interpreter (docker only).
+        client: str = "",
+    ) -> tuple[ExecResult, str | None]:
+        """Run ``code``, and return the result with the session handle it ran in.
 
-        stdout and stderr are each cut to ``settings.output_chars`` characters (first and
-        last halves kept, a note saying so), so one run cannot flood the caller's context."""
+        ``session`` is a handle a previous call returned (that session goes on) or any
+        other name (a new session starts, under a new unguessable handle made from the
+        name; see sandbox/session_handles.py). Sessions need the docker sandbox. A request
+        the sandbox refuses becomes an InputError saying why. stdout and stderr are each
+        cut to ``settings.output_chars`` characters (first and last halves kept, a note
+        saying so), so one run cannot flood the caller's context."""
         sandbox, _ = self._backends()
         code = self.validate_code(code)
-        timeout = self.validate_timeout(timeout_s)
-        if stdin is not None and len(stdin.encode("utf-8")) > self.settings.limits.max_code_bytes:
-            raise InputError(f"stdin is over the limit of {self.settings.limits.max_code_bytes} bytes: send less input")
         extra = {"files": self._input_files(files)} if files else {}
-        if session is None:
-            try:
-                result = await sandbox.run(code, timeout_s=timeout, stdin=stdin, **extra)
-            except ValueError as exc:  # files the sandbox refused (names, count, size)
-                raise InputError(str(exc)) from None
-            return result.clipped(self.settings.output_chars)
-        if not getattr(sandbox, "supports_sessions", False):
-            raise InputError(
-                f"persistent sessions need the docker sandbox, and this server runs the {sandbox.name} one: "
-                "leave session out (each run starts fresh), or start the server with --sandbox docker"
-            )
+        handle, new = session_handles.resolve(session) if session is not None else (None, False)
         try:
-            result = await sandbox.run(code, timeout_s=timeout, stdin=stdin, session=session, **extra)  # type: ignore[call-arg]
-        except ValueError as exc:  # an invalid handle, or no room for another session
+            result = await sandbox.run(code, timeout_s=timeout_s, stdin=stdin, session=handle, owner=client, **extra)
+        except ValueError as exc:  # a limit, files refused, an invalid handle, no room for a session, no sessions here
             raise InputError(str(exc)) from None
-        return result.clipped(self.settings.output_chars)
-
-    def _session_sandbox(self):
-        sandbox, _ = self._backends()
-        if not getattr(sandbox, "supports_sessions", False):
-            raise InputError(
-                f"persistent sessions need the docker sandbox, and this server runs the {sandbox.name} one: "
-                "there are none to list or close"
-            )
-        return sandbox
+        if handle is not None and new:
+            result.notes.insert(0, f"Pass session={handle!r} to run in this session again; another name starts a new one.")
+        return result.clipped(self.settings.output_chars), handle
 
     def run_sessions(self) -> dict:
-        """The persistent run_code sessions alive now, and the limits that end them."""
+        """How many persistent run_code sessions live now, and the limits that end them
+        (never their handles: a handle is what lets a client reach its session)."""
         sandbox, _ = self._backends()
         options = self.settings.docker
         return {
-            "supported": bool(getattr(sandbox, "supports_sessions", False)),
+            "supported": sandbox.supports_sessions,
             "idle_limit_s": options.session_idle_s,
             "lifetime_s": options.session_lifetime_s,
             "max_sessions": options.max_sessions,
+            "max_sessions_per_client": options.max_sessions_per_client,
             "sessions": sandbox.list_sessions() if hasattr(sandbox, "list_sessions") else {},
         }
 
-    async def close_run_session(self, session: str) -> bool:
-        """End persistent session ``session`` (its variables and files go); False when none was open."""
-        sandbox = self._session_sandbox()
+    async def close_run_session(self, session: str, client: str = "") -> bool:
+        """End ``client``'s persistent session ``session`` (its variables and files go);
+        False when none was open."""
+        sandbox, _ = self._backends()
+        if not sandbox.supports_sessions:
+            raise InputError(
+                f"persistent sessions need the docker sandbox, and this server runs the {sandbox.name} one: "
+                "there are none to close"
+            )
         try:
-            return await sandbox.close_session(session)  # type: ignore[attr-defined]
+            return await sandbox.close_session(session, owner=client)
         except ValueError as exc:  # an invalid handle
             raise InputError(str(exc)) from None
 
@@ -394,7 +382,10 @@ class CodeSteer:
         answer = extract_answer(answer) or answer.strip()
         if checker_code is not None and checker_code.strip():
             self.validate_code(checker_code)
-            check: AnswerCheck = await run_checker(sandbox, question, answer, checker_code)
+            try:
+                check: AnswerCheck = await run_checker(sandbox, question, answer, checker_code)
+            except CheckerInputError as exc:
+                raise InputError(str(exc)) from None
         elif (task_name := self._task(task)) is not None:
             check = await self._task_check(task_name, question, answer)
         else:

@@ -60,11 +60,12 @@ class RunCodeResult(BaseModel):
         default_factory=list,
         description="names of the files the program left (figures as image content, others as embedded resources)",
     )
+    session: str | None = Field(None, description="the handle of the persistent session this run used: pass it to continue")
 
 
 class CloseSessionResult(BaseModel):
     session: str
-    closed: bool = Field(description="false when no session of that name was open (it may have expired)")
+    closed: bool = Field(description="false when no session with that handle was open (it may have expired)")
 
 
 class CheckSymbolicResult(SymbolicReport):

@@ -14,6 +14,7 @@ import json
 import linecache
 import os
 import resource
+import stat
 import sys
 import traceback
 
@@ -31,6 +32,10 @@ def _apply_limits(limits):
     _limit(resource.RLIMIT_FSIZE, limits["file_size_bytes"])
     _limit(resource.RLIMIT_NOFILE, limits["open_files"])
     _limit(resource.RLIMIT_CPU, limits["cpu_s"])
+    if limits["nproc"]:
+        # Counted per uid of the run's own user namespace, so it caps this run's processes
+        # (the cgroup's pids.max, where there is one, is the other cap).
+        _limit(resource.RLIMIT_NPROC, limits["nproc"])
 
 
 def _save_figures():
@@ -58,33 +63,61 @@ def _copy_inputs(input_dir):
     return inputs
 
 
+def _read_regular(name, max_bytes):
+    """(size, bytes) of a regular file ``name`` (bytes None when over ``max_bytes``), or
+    None for anything else. Never follows a symlink nor blocks on a FIFO or device."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        if st.st_size > max_bytes:
+            return st.st_size, None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return st.st_size, fh.read(max_bytes + 1)[:max_bytes]
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def _send_files(fd, max_files, max_bytes, inputs):
     """One JSON line: the files left in the work directory (at most max_files, each at most
-    max_bytes; unchanged inputs, hidden files and folders excepted) and notes on those left out."""
+    max_bytes; unchanged inputs, hidden files, links, FIFOs and folders excepted) and notes
+    on those left out. One unreadable file drops only itself."""
     out, notes, too_big, extra = [], [], [], 0
     try:
-        for name in sorted(os.listdir(".")):
-            if name.startswith(".") or not os.path.isfile(name) or os.path.islink(name):
-                continue
-            size = os.path.getsize(name)
-            if size > max_bytes:
-                too_big.append(name)
-                continue
-            with open(name, "rb") as fh:
-                data = fh.read(max_bytes + 1)
-            if inputs.get(name) == data:
-                continue
-            if len(out) >= max_files:
-                extra += 1
-            else:
-                out.append({"name": name, "data_b64": base64.b64encode(data).decode()})
-        if too_big:
-            notes.append(
-                f"Files larger than {max_bytes} bytes were not returned: {', '.join(too_big)}; "
-                "write smaller files (figures: a lower dpi or size)."
-            )
-        if extra:
-            notes.append(f"Only the first {max_files} files are returned; {extra} more were left out.")
+        names = sorted(os.listdir("."))
+    except OSError:
+        names = []
+    for name in names:
+        if name.startswith("."):
+            continue
+        found = _read_regular(name, max_bytes)
+        if found is None:
+            continue
+        _size, data = found
+        if data is None:
+            too_big.append(name)
+            continue
+        if inputs.get(name) == data:
+            continue
+        if len(out) >= max_files:
+            extra += 1
+        else:
+            # json.dumps escapes an undecodable name (a lone surrogate) as ASCII; the server cleans it.
+            out.append({"name": name, "data_b64": base64.b64encode(data).decode()})
+    if too_big:
+        notes.append(
+            f"Files larger than {max_bytes} bytes were not returned: {', '.join(too_big)}; "
+            "write smaller files (figures: a lower dpi or size)."
+        )
+    if extra:
+        notes.append(f"Only the first {max_files} files are returned; {extra} more were left out.")
+    try:
         os.write(fd, (json.dumps({"files": out, "notes": notes}) + "\n").encode())
     except OSError:
         pass

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 _ROOT = Path("/sys/fs/cgroup")
+REMOVE_WITHIN_S = 5.0
+"""How long a run's group removal is retried while the kernel tears its processes down."""
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,9 @@ def _read_lines(path: str) -> list[str]:
 class RunCgroup:
     """One run's groups. ``procs_files`` are what the launcher writes its pid into."""
 
-    def __init__(self, layout: CgroupLayout, *, pids: int, memory_bytes: int) -> None:
+    def __init__(self, layout: CgroupLayout, *, pids: int, memory_bytes: int, prefix: str = "codesteer-run-") -> None:
         self.layout = layout
-        self.name = f"codesteer-run-{uuid.uuid4().hex[:12]}"
+        self.name = f"{prefix}{uuid.uuid4().hex[:12]}"
         self.paths: list[Path] = []
         for parent in layout.dirs:
             path = parent / self.name
@@ -121,7 +124,8 @@ class RunCgroup:
             if "max" in events and any(ln.split()[-1] != "0" for ln in events.splitlines() if ln.startswith("max")):
                 notes.append("The process limit was reached: creating more processes failed (fork bomb contained).")
             failcnt = _read(path / "memory.failcnt").strip()
-            oom = _read(path / "memory.events")
+            # v2 counts kills in memory.events; v1 in memory.oom_control (its failcnt can stay 0).
+            oom = _read(path / "memory.events") + _read(path / "memory.oom_control")
             if (failcnt and failcnt != "0") or any(
                 ln.startswith("oom_kill ") and ln.split()[-1] != "0" for ln in oom.splitlines()
             ):
@@ -135,8 +139,23 @@ class RunCgroup:
                 with contextlib.suppress(ProcessLookupError, ValueError, PermissionError):
                     os.kill(int(pid), 9)
 
-    def remove(self) -> None:
-        self.kill_all()
-        for path in self.paths:
-            with contextlib.suppress(OSError):
-                path.rmdir()
+    def remove(self, within_s: float = REMOVE_WITHIN_S) -> bool:
+        """Kill what is left and remove the groups; False when one is still there.
+
+        A group whose last process was just killed stays busy (EBUSY) until the kernel
+        has torn the process down, so the removal is retried for up to ``within_s``."""
+        deadline = time.monotonic() + within_s
+        left = list(self.paths)
+        while True:
+            self.kill_all()
+            for path in list(left):
+                try:
+                    path.rmdir()
+                except FileNotFoundError:
+                    pass
+                except OSError:  # EBUSY while the kernel tears the processes down
+                    continue
+                left.remove(path)
+            if not left or time.monotonic() >= deadline:
+                return not left
+            time.sleep(0.01)

@@ -12,6 +12,13 @@ What this backend cannot contain, compared with docker: CPU share (only a CPU-ti
 rlimit), and, where no cgroup can be created, the number of processes (a fork bomb is
 cut only by the timeout) and the memory of several processes together (RLIMIT_AS is
 per process).
+
+When the server runs as root, the code never does: bubblewrap runs without a user
+namespace (its sandbox user would map to host root) and execs the code through
+``setpriv`` as a dedicated unprivileged host uid (``run_as_uid``, default RUN_AS_UID)
+with no capabilities left; /proc/sys is read-only either way.
+Every writable mount has a size: the work directory and /tmp (``tmpfs_mb`` each),
+/dev/shm (``tmpfs_mb``); the root and /dev are read-only.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ from anyio.abc import ByteReceiveStream, Process
 from .cgroups import CgroupLayout, RunCgroup, detect_layout
 from .files import check_input_files, mime_type_of
 from .packages import INSTALL_HINT, SOLVER_PACKAGES, missing_locally
-from .types import ExecFile, ExecResult, SandboxLimits
+from .types import ExecFile, ExecResult, SandboxLimits, SessionsUnsupported
 
 _BOOTSTRAP = Path(__file__).with_name("_bootstrap.py")
 # The image's matplotlib backend, shared so figures are saved and named alike on both backends.
@@ -55,9 +62,21 @@ _ENV = {
     "PYTHONUNBUFFERED": "1",
     "PYTHONIOENCODING": "utf-8",
 }
+RUN_AS_UID = 65533
+"""The host uid (and gid) model-written code runs as when the server is root: unused by
+any account on a stock Debian, unprivileged, and never the server's own."""
 FLOOD_FACTOR = 16
 """A run whose output passes this many times the output cap is killed early: the rest
 would be discarded anyway, and waiting for the timeout only slows the caller."""
+
+
+NO_CGROUP = (
+    "no cgroup can be created here: the local sandbox cannot cap the number of processes or the "
+    "total memory of a run; a fork bomb is stopped only by RLIMIT_NPROC or the timeout."
+)
+NOT_CAPPED = (
+    "This run had no cgroup: its processes and their total memory were not capped (only per-process limits)."
+)
 
 
 def _interpreter_roots() -> list[str]:
@@ -73,9 +92,34 @@ class LocalSandbox:
     name = "local"
     supports_sessions = False
 
-    def __init__(self, limits: SandboxLimits | None = None, *, use_bwrap: bool = True, concurrency: int | None = None):
+    def __init__(
+        self,
+        limits: SandboxLimits | None = None,
+        *,
+        use_bwrap: bool = True,
+        concurrency: int | None = None,
+        run_as_uid: int = RUN_AS_UID,
+    ):
         self.limits = limits or SandboxLimits()
         self._bwrap = shutil.which("bwrap") if use_bwrap else None
+        # As root, bubblewrap mounts with root's rights (so an interpreter under a 0700
+        # /root can still be bound) and the code is exec'd through setpriv as run_as_uid.
+        self._drop: list[str] = []
+        if os.geteuid() == 0:
+            if run_as_uid == 0:
+                raise ValueError("run_as_uid must not be 0: model-written code never runs as root")
+            setpriv = shutil.which("setpriv")
+            if setpriv is None:
+                raise RuntimeError(
+                    "the server runs as root and setpriv (util-linux) is missing, so the local sandbox cannot drop "
+                    "to an unprivileged uid: install util-linux, run the server as a normal user, or use docker"
+                )
+            uid = str(run_as_uid)
+            self._drop = [
+                setpriv, "--reuid", uid, "--regid", uid, "--clear-groups",
+                "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
+            ]  # fmt: skip
+        self.run_as_uid = run_as_uid if self._drop else os.geteuid()
         # Not realpath: a venv's python finds its site-packages through the path it was started by.
         self._python = sys.executable
         self._cgroups: CgroupLayout | None = None
@@ -83,6 +127,8 @@ class LocalSandbox:
         self._slots = anyio.Semaphore(concurrency or max(2, (os.cpu_count() or 1) * 2))
         self.warnings: list[str] = []
         self._missing: list[str] = []
+        # Names this instance's per-run cgroups, so a leak can be traced to its owner.
+        self.cgroup_prefix = f"codesteer-run-{os.getpid()}-{id(self) & 0xFFFFFF:06x}-"
 
     @property
     def isolated(self) -> bool:
@@ -105,13 +151,25 @@ class LocalSandbox:
             )
         self._cgroups = await anyio.to_thread.run_sync(detect_layout)
         if self._cgroups is None:
-            self.warnings.append(
-                "no cgroup can be created here: the local sandbox cannot cap the number of processes or the "
-                "total memory of a run; a fork bomb is stopped only by the timeout."
-            )
+            self.warnings.append(NO_CGROUP)
+        if self._drop:
+            # The dedicated uid must be able to reach the interpreter: say so now, not per run.
+            probe = await self._run("print(1)", 30.0, None, {})
+            if probe.stdout.strip() != "1":
+                self._started = False
+                raise RuntimeError(
+                    f"the local sandbox cannot run python as uid {self.run_as_uid}: {probe.summary(600)} "
+                    "(the interpreter and its libraries must be readable by that uid)"
+                )
 
     async def aclose(self) -> None:
         self._started = False
+
+    async def close_session(self, handle: str, *, owner: str = "") -> bool:
+        return False
+
+    async def close_owner(self, owner: str) -> int:
+        return 0
 
     def describe(self) -> dict:
         return {
@@ -119,6 +177,7 @@ class LocalSandbox:
             "isolated": self.isolated,
             "bubblewrap": self._bwrap,
             "interpreter": self._python,
+            "host_uid_of_code": self.run_as_uid,
             "cgroups": self._cgroups.describe() if self._cgroups else None,
             "limits": self.limits.model_dump(),
             "packages": {"offered": list(SOLVER_PACKAGES.values()), "missing": self._missing},
@@ -132,13 +191,20 @@ class LocalSandbox:
         if input_dir is not None:
             boot.append(_INPUT_DIR_IN_BOX)
         if self._bwrap is None:
-            return [self._python, "-I", str(_BOOTSTRAP), str(main_py), limits_json, str(files_fd),
+            return [*self._drop, self._python, "-I", str(_BOOTSTRAP), str(main_py), limits_json, str(files_fd),
                     str(_MPL_BACKEND.parent), *([str(input_dir)] if input_dir is not None else [])]
-        cmd = [
-            self._bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-            "--uid", "65534", "--gid", "65534", "--hostname", "sandbox",
-            "--ro-bind", "/usr", "/usr",
-        ]  # fmt: skip
+        tmpfs = str(self.limits.tmpfs_mb * 1024 * 1024)
+        cmd = [self._bwrap, "--die-with-parent", "--new-session", "--hostname", "sandbox"]
+        if self._drop:
+            # No user namespace (its uid would map to host root): the sandbox keeps only
+            # what setpriv needs to become run_as_uid, which then drops every capability.
+            cmd += [
+                "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+                "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP",
+            ]  # fmt: skip
+        else:
+            cmd += ["--unshare-all", "--cap-drop", "ALL", "--uid", "65534", "--gid", "65534"]
+        cmd += ["--ro-bind", "/usr", "/usr"]
         for top in ("/bin", "/sbin", "/lib", "/lib64", "/lib32"):
             if os.path.islink(top):
                 cmd += ["--symlink", os.readlink(top), top]
@@ -148,11 +214,22 @@ class LocalSandbox:
             "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
             "--ro-bind-try", "/etc/localtime", "/etc/localtime",
             "--ro-bind-try", "/etc/fonts", "/etc/fonts",
-            "--proc", "/proc", "--dev", "/dev",
-            "--size", str(self.limits.tmpfs_mb * 1024 * 1024), "--tmpfs", "/work",
-            "--size", str(self.limits.tmpfs_mb * 1024 * 1024), "--tmpfs", "/tmp",
+            "--proc", "/proc",
+            "--ro-bind-try", "/proc/sys", "/proc/sys",
+            "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger",
+            "--dev", "/dev",
+            "--perms", "1777", "--size", tmpfs, "--tmpfs", "/dev/shm",
+            "--perms", "1777", "--size", tmpfs, "--tmpfs", "/work",
+            "--perms", "1777", "--size", tmpfs, "--tmpfs", "/tmp",
         ]  # fmt: skip
         # After the tmpfs mounts, so an interpreter under /tmp (a venv there) is not hidden.
+        # Parents made world-searchable first: bwrap run as root makes them 0700.
+        made: set[str] = {"/", "/usr", "/work", "/tmp"}
+        for root in [*_interpreter_roots(), "/sandbox/boot.py", f"{_MPL_DIR_IN_BOX}/codesteer_mpl.py"]:
+            for parent in reversed(Path(root).parents):
+                if str(parent) not in made:
+                    made.add(str(parent))
+                    cmd += ["--perms", "0755", "--dir", str(parent)]
         for root in _interpreter_roots():
             cmd += ["--ro-bind", root, root]
         cmd += [
@@ -160,11 +237,13 @@ class LocalSandbox:
             "--ro-bind", str(main_py), "/sandbox/main.py",
             "--ro-bind", str(_MPL_BACKEND), f"{_MPL_DIR_IN_BOX}/codesteer_mpl.py",
             *(["--ro-bind", str(input_dir), _INPUT_DIR_IN_BOX] if input_dir is not None else []),
+            # Unsized tmpfs mounts bwrap makes itself: nothing may be written there.
+            "--remount-ro", "/dev", "--remount-ro", "/",
             "--chdir", "/work", "--clearenv",
         ]  # fmt: skip
         for key, value in _ENV.items():
             cmd += ["--setenv", key, value]
-        return cmd + [self._python, *boot]
+        return cmd + [*self._drop, self._python, *boot]
 
     async def run(
         self,
@@ -173,18 +252,26 @@ class LocalSandbox:
         timeout_s: float | None = None,
         stdin: str | None = None,
         files: dict[str, bytes] | None = None,
+        session: str | None = None,
+        owner: str = "",
     ) -> ExecResult:
-        """Run ``code`` once in a fresh sandbox, with ``files`` (name -> bytes) in its work directory.
+        """Run ``code`` once in a fresh sandbox, with ``files`` (name -> bytes) in its work
+        directory (``session`` raises SessionsUnsupported).
 
-        At the wall-clock limit (``timeout_s``, default ``limits.timeout_s``, at most
-        ``limits.max_timeout_s``) the whole process group is killed and ``timed_out`` set.
-        Output past ``limits.output_bytes`` per stream is read and its middle dropped (the
-        first and last halves kept, ``truncated``); past FLOOD_FACTOR times that, the run
-        is killed early.
+        The request is checked by ``limits.check_request``. At the wall-clock limit the
+        whole process group is killed and ``timed_out`` set. Output past
+        ``limits.output_bytes`` per stream is read and its middle dropped (the first and
+        last halves kept, ``truncated``); past FLOOD_FACTOR times that, the run is killed
+        early.
         """
+        if session is not None:
+            raise SessionsUnsupported(
+                f"persistent sessions need the docker sandbox, and this server runs the {self.name} one: leave "
+                "session out (each run starts fresh), or start the server with --sandbox docker"
+            )
+        timeout = self.limits.check_request(code, timeout_s, stdin)
         if not self._started:
             await self.start()
-        timeout = min(timeout_s or self.limits.timeout_s, self.limits.max_timeout_s)
         if files:
             check_input_files(files, self.limits)
         async with self._slots:
@@ -199,16 +286,23 @@ class LocalSandbox:
                 "cpu_s": math.ceil(timeout) + 1,
                 "max_files": self.limits.max_files,
                 "max_file_bytes": self.limits.max_file_bytes,
+                # RLIMIT_NPROC counts per uid of a user namespace: per run when the run has
+                # its own (bwrap, not root), shared otherwise (one host uid); pids.max covers that.
+                "nproc": self.limits.pids if self._bwrap and not self._drop else 0,
             }
         )
         with tempfile.TemporaryDirectory(prefix="codesteer-run-") as tmp:
             tmpdir = Path(tmp)
             main_py = tmpdir / "main.py"
-            main_py.write_text(code, encoding="utf-8")
+            main_py.write_text(code, encoding="utf-8", errors="surrogateescape")
             workdir = tmpdir / "work"
             workdir.mkdir()
-            if self._bwrap is None:
+            if self._drop or self._bwrap is None:
+                # Read (and, unisolated, written) by the run's own uid.
+                tmpdir.chmod(0o711)
                 main_py.chmod(0o644)
+                if self._drop and self._bwrap is None:
+                    os.chown(workdir, self.run_as_uid, self.run_as_uid)
             input_dir = None
             if files:
                 input_dir = tmpdir / "in"
@@ -231,13 +325,16 @@ class LocalSandbox:
                 with contextlib.suppress(OSError):
                     os.close(read_fd)
                 if cgroup is not None:
-                    await anyio.to_thread.run_sync(cgroup.remove)
+                    with anyio.CancelScope(shield=True):
+                        await anyio.to_thread.run_sync(cgroup.remove)
 
     def _make_cgroup(self) -> RunCgroup | None:
         if self._cgroups is None:
             return None
         try:
-            return RunCgroup(self._cgroups, pids=self.limits.pids, memory_bytes=self.limits.memory_mb * 1024 * 1024)
+            return RunCgroup(
+                self._cgroups, pids=self.limits.pids, memory_bytes=self.limits.memory_mb * 1024 * 1024, prefix=self.cgroup_prefix
+            )
         except OSError:
             return None
 
@@ -353,6 +450,8 @@ class LocalSandbox:
             )
         if cgroup is not None:
             notes.extend(cgroup.hit_limits())
+        else:
+            notes.append(NOT_CAPPED)
         return notes
 
 

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import re
 from typing import Protocol, runtime_checkable
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+
+class SandboxInputError(ValueError):
+    """A request a sandbox refuses before running anything (a program too long, a time
+    limit out of range, a session a backend cannot keep). The message says what to send
+    instead; callers turn it into the error their user sees."""
+
+
+class SessionsUnsupported(SandboxInputError):
+    """``run(..., session=...)`` on a backend that keeps no state between runs."""
 
 
 class SandboxLimits(BaseModel):
@@ -29,13 +41,77 @@ class SandboxLimits(BaseModel):
     max_input_files: int = Field(16, ge=0, le=256, description="files a caller may send into one run")
     max_input_bytes: int = Field(4_000_000, ge=0, description="bytes of all files sent into one run together")
 
+    def check_request(self, code: str, timeout_s: float | None, stdin: str | None = None) -> float:
+        """The time limit one run gets, after checking the request against these limits.
+
+        The one place every backend checks a request: a program or stdin over
+        ``max_code_bytes``, or a ``timeout_s`` not above 0 or above ``max_timeout_s``,
+        raises SandboxInputError (never lowered, on every backend); ``None`` is
+        ``timeout_s``, the default.
+        """
+        self.check_program(code)
+        if stdin is not None and len(stdin.encode("utf-8", errors="replace")) > self.max_code_bytes:
+            raise SandboxInputError(f"stdin is over the limit of {self.max_code_bytes} bytes: send less input")
+        if timeout_s is None:
+            return self.timeout_s
+        if not timeout_s > 0 or timeout_s > self.max_timeout_s:
+            raise SandboxInputError(
+                f"timeout_s={timeout_s} is out of range: send a number of seconds above 0 and at most {self.max_timeout_s:g}"
+            )
+        return float(timeout_s)
+
+    def check_program(self, code: str, what: str = "program") -> None:
+        """SandboxInputError when ``code`` is over ``max_code_bytes`` (UTF-8)."""
+        size = len(code.encode("utf-8", errors="replace"))
+        if size > self.max_code_bytes:
+            raise SandboxInputError(
+                f"the {what} is {size} bytes, over the limit of {self.max_code_bytes}: send a shorter one"
+            )
+
+
+def clean_text(text: str) -> str:
+    """``text`` as valid UTF-8: lone surrogates (from undecodable bytes) become U+FFFD.
+
+    Everything that crosses from the sandbox is untrusted; a string that cannot be
+    encoded would fail in the transport's writer, after the tool has returned."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _replace_surrogates(text)
+    return text
+
+
+def _replace_surrogates(text: str) -> str:
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+
+
+_UNSAFE_NAME = re.compile(r"[^\w.\- ]")
+MAX_NAME_CHARS = 100
+
+
+def safe_file_name(name: str) -> str:
+    """A returned file's name reduced to a plain base name: no directories, no control
+    or undecodable characters, at most MAX_NAME_CHARS, never hidden, never empty."""
+    base = os.path.basename(clean_text(str(name)).replace("\\", "/"))
+    base = _UNSAFE_NAME.sub("_", base).strip(" .") or "file"  # U+FFFD is not a word character
+    if len(base) > MAX_NAME_CHARS:
+        stem, dot, ext = base.rpartition(".")
+        base = (stem[: MAX_NAME_CHARS - len(ext) - 1] + dot + ext) if dot and len(ext) < 10 else base[:MAX_NAME_CHARS]
+    return base
+
 
 class ExecFile(BaseModel):
-    """A file the code left in its work directory that the caller gets back (figures, data)."""
+    """A file the code left in its work directory that the caller gets back (figures, data).
+    Its name is reduced to a safe base name (``safe_file_name``) on construction."""
 
     name: str
     mime_type: str
     data_b64: str
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, value: str) -> str:
+        return safe_file_name(value)
 
 
 class ExecResult(BaseModel):
@@ -51,6 +127,16 @@ class ExecResult(BaseModel):
     isolated: bool = Field(True, description="False when the code ran without a sandbox around it")
     notes: list[str] = Field(default_factory=list, description="what happened, in words a model can act on")
     files: list[ExecFile] = Field(default_factory=list)
+
+    @field_validator("stdout", "stderr", "backend")
+    @classmethod
+    def _clean(cls, value: str) -> str:
+        return clean_text(value)
+
+    @field_validator("notes")
+    @classmethod
+    def _clean_notes(cls, value: list[str]) -> list[str]:
+        return [clean_text(str(note)) for note in value]
 
     @property
     def ok(self) -> bool:
@@ -106,7 +192,8 @@ class Sandbox(Protocol):
     name: str
     limits: SandboxLimits
     supports_sessions: bool
-    """Whether ``run`` takes ``session=<handle>`` (state kept across runs; docker only)."""
+    """Whether ``run`` keeps state for ``session=<handle>`` (docker); without it, a
+    ``session`` raises SessionsUnsupported."""
 
     async def start(self) -> None:
         """Prepare the backend (check tools, warm a pool). Idempotent."""
@@ -118,11 +205,23 @@ class Sandbox(Protocol):
         timeout_s: float | None = None,
         stdin: str | None = None,
         files: dict[str, bytes] | None = None,
+        session: str | None = None,
+        owner: str = "",
     ) -> ExecResult:
         """Run ``code`` as a Python program, with ``files`` (name -> bytes, see sandbox.files)
-        in its work directory, and report what happened, the files it wrote included. Never
-        raises for anything the code does; raises ValueError for files it refuses, and
-        otherwise only when the backend itself is unusable."""
+        in its work directory, and report what happened, the files it wrote included.
+
+        ``session`` names a persistent interpreter whose variables and files carry over
+        to the next run with the same ``session`` and ``owner`` (the caller: owners never
+        see each other's sessions). The request is checked by ``limits.check_request``
+        (SandboxInputError); files it refuses raise ValueError. Never raises for anything
+        the code does; otherwise raises only when the backend itself is unusable."""
+
+    async def close_session(self, handle: str, *, owner: str = "") -> bool:
+        """End ``owner``'s session ``handle``; False when there is none."""
+
+    async def close_owner(self, owner: str) -> int:
+        """End every session of ``owner`` (its connection closed); how many."""
 
     async def aclose(self) -> None:
         """Release every resource (processes, containers). Idempotent."""
@@ -139,4 +238,11 @@ class DockerOptions(BaseModel):
     pool_size: int = Field(2, ge=0, le=64, description="pre-started containers waiting for one run each")
     session_idle_s: float = Field(600.0, gt=0, description="a persistent run_code session is removed after this idle time")
     session_lifetime_s: float = Field(3600.0, gt=0, description="and after this time in all")
-    max_sessions: int = Field(8, ge=0, description="persistent sessions alive at once")
+    max_sessions: int = Field(8, ge=0, description="persistent sessions alive at once, all clients together")
+    max_sessions_per_client: int = Field(4, ge=0, description="persistent sessions one client (MCP connection) may hold")
+    max_concurrent_runs: int | None = Field(
+        None,
+        ge=1,
+        description="runs executing at once (more wait their turn); default from the host: "
+        "min(2 x CPUs, half the host's memory / memory_mb)",
+    )

@@ -13,6 +13,9 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null;
 
 missing=()
 command -v bwrap >/dev/null || missing+=(bubblewrap)
+# A root server runs the local sandbox's code through setpriv as an unprivileged uid
+# (util-linux on Debian 12; its own package from Debian 13).
+command -v setpriv >/dev/null || missing+=("$( (apt-cache show setpriv >/dev/null 2>&1 && echo setpriv) || echo util-linux)")
 if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing ${missing[*]} from Debian's packages"
     as_root apt-get update -q

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 
 from pydantic import ValidationError
@@ -60,22 +61,41 @@ def run(args: argparse.Namespace) -> int:
     # Logs go to stderr only: on stdio, stdout carries the protocol.
     logging.basicConfig(level=settings.log_level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from ..server import build_server
+    from ..steering import CodeSteer
 
-    server = build_server(settings)
+    app = CodeSteer(settings)
+    server = build_server(settings, app=app)
     try:
         if settings.transport == "stdio":
+            # SIGTERM and SIGHUP remove the sandbox's containers and end the process at
+            # once (see sandbox/exit_cleanup.py); uvicorn handles them on HTTP.
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                signal.signal(sig, _exit_on_signal)
             server.run("stdio")
         else:
             _serve_http(server, settings)
     except (Exception, BaseExceptionGroup) as exc:
+        reason = _startup_error(exc)
+        if reason is None or app.started_once:
+            # Not a start-up failure: the server ran and then broke. Say so, with the trace.
+            logging.getLogger(__name__).exception("the server stopped on an error")
+            print(f"mcp-codesteer serve: stopped on an error: {exc!r}", file=sys.stderr)
+            return 1
         # A backend that cannot start (an unknown guide, no docker image) is the user's to
         # fix: say what and how, without a traceback through the transport's task groups.
-        reason = _startup_error(exc)
-        if reason is None:
-            raise
         print(f"mcp-codesteer serve: cannot start: {reason}", file=sys.stderr)
         return 2
     return 0
+
+
+def _exit_on_signal(signum: int, _frame) -> None:
+    import os
+
+    from sandbox import exit_cleanup
+
+    exit_cleanup.run_all()
+    logging.shutdown()
+    os._exit(128 + signum)
 
 
 def _startup_error(exc: BaseException) -> str | None:

@@ -20,7 +20,7 @@ from ..files import mime_type_of
 from ..types import ExecFile, ExecResult, SandboxLimits
 from .connection import ExecStream, attach_exec
 from .reader import SupervisorReader
-from .spec import CODE_USER, WORK_DIR, supervisor_command
+from .spec import WORK_DIR, code_user, supervisor_command
 
 READY_TIMEOUT_S = 120.0
 # Time the supervisor gets past the run's own limit to kill, drain and report.
@@ -78,7 +78,7 @@ class Launcher:
             stdin=True,
             stdout=True,
             stderr=True,
-            user=CODE_USER,
+            user=code_user(),
             workdir=WORK_DIR,
         )["Id"]
 
@@ -104,6 +104,7 @@ class SandboxContainer:
     created: float = field(default_factory=time.monotonic)
     reader: SupervisorReader | None = None
     closed: bool = False
+    runs: int = 0
 
     async def wait_ready(self) -> None:
         self.reader = SupervisorReader(output_cap=1024, record_cap=65536)
@@ -130,7 +131,9 @@ class SandboxContainer:
         BACKSTOP_GRACE_S after that, the container is killed here (SIGKILL) and the result
         says so. Output past ``limits.output_bytes`` is read and dropped.
         """
+        self.runs += 1
         request = {
+            "run": self.runs,
             "code": code,
             "stdin": stdin,
             "keep": keep,
@@ -144,7 +147,7 @@ class SandboxContainer:
         files_cap = limits.max_files * (limits.max_file_bytes * 4 // 3 + 1024) + 65536
         reader = self.reader or SupervisorReader(limits.output_bytes, files_cap)
         reader.record_cap = files_cap
-        reader.reset_run(limits.output_bytes)
+        reader.reset_run(limits.output_bytes, self.runs)
         payload = json.dumps(request).encode()
         started = time.monotonic()
         backstop = False

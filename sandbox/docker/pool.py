@@ -5,8 +5,10 @@ and a replacement is launched in the background at once; a caller who finds the 
 empty gets the next container to come up (one more is launched for each waiting
 caller, without the preload, so a burst is served at the rate containers start). Containers are never returned to the pool: a used one is removed.
 
-Background work runs as asyncio tasks owned by the pool (the server and the tests run
-on asyncio), so ``start`` and ``aclose`` may be called from different tasks.
+Background work (launches, removals) runs as asyncio tasks owned by the pool rather
+than in an anyio task group: a task group would have to stay open from ``start`` to
+``aclose``, which callers (a server's lifespan, tests, benchmarks) may call from
+different tasks. Everything else is anyio.
 """
 
 from __future__ import annotations
@@ -23,6 +25,35 @@ from .container import SandboxContainer
 log = logging.getLogger(__name__)
 
 
+class _Waiter:
+    """One caller waiting for a container: given one, or the launch error, once."""
+
+    def __init__(self) -> None:
+        self._event = anyio.Event()
+        self.box: SandboxContainer | None = None
+        self.error: BaseException | None = None
+        self.abandoned = False
+
+    @property
+    def open(self) -> bool:
+        return not self._event.is_set() and not self.abandoned
+
+    def deliver(self, box: SandboxContainer) -> None:
+        self.box = box
+        self._event.set()
+
+    def fail(self, error: BaseException) -> None:
+        self.error = error
+        self._event.set()
+
+    async def wait(self) -> SandboxContainer:
+        await self._event.wait()
+        if self.error is not None:
+            raise self.error
+        assert self.box is not None
+        return self.box
+
+
 class WarmPool:
     def __init__(
         self,
@@ -32,9 +63,9 @@ class WarmPool:
     ) -> None:
         self._launch = launch
         self.size = size
-        self._launch_slots = asyncio.Semaphore(max(1, parallel_launches))
+        self._launch_slots = anyio.Semaphore(max(1, parallel_launches))
         self._ready: deque[SandboxContainer] = deque()
-        self._waiters: deque[asyncio.Future] = deque()
+        self._waiters: deque[_Waiter] = deque()
         self._launching = 0
         self._tasks: set[asyncio.Task] = set()
         self._closed = False
@@ -45,7 +76,8 @@ class WarmPool:
     def ready_count(self) -> int:
         return len(self._ready)
 
-    def _spawn(self, coro) -> None:
+    def spawn(self, coro) -> None:
+        """Run ``coro`` in the background, owned by the pool (settle and aclose wait for it)."""
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -56,7 +88,7 @@ class WarmPool:
             self._launching += 1
             # With callers waiting, a quick launch (no preloaded modules) serves them
             # sooner; an idle refill takes the time to preload.
-            self._spawn(self._launch_one(warm=not self._waiters))
+            self.spawn(self._launch_one(warm=not self._waiters))
 
     async def _launch_one(self, warm: bool) -> None:
         try:
@@ -70,9 +102,9 @@ class WarmPool:
             # the next acquire tries again.
             waiter = self._next_waiter()
             if waiter is not None:
-                waiter.set_exception(exc)
+                waiter.fail(exc)
             return
-        except asyncio.CancelledError:
+        except anyio.get_cancelled_exc_class():
             self._launching -= 1
             raise
         self._launching -= 1
@@ -82,14 +114,14 @@ class WarmPool:
         if self._closed:
             await box.destroy()
         elif waiter is not None:
-            waiter.set_result(box)
+            waiter.deliver(box)
         else:
             self._ready.append(box)
 
-    def _next_waiter(self) -> asyncio.Future | None:
+    def _next_waiter(self) -> _Waiter | None:
         while self._waiters:
             waiter = self._waiters.popleft()
-            if not waiter.done():
+            if waiter.open:
                 return waiter
         return None
 
@@ -102,17 +134,18 @@ class WarmPool:
             box = self._ready.popleft()
             self.top_up()
             return box
-        waiter = asyncio.get_running_loop().create_future()
+        waiter = _Waiter()
         self._waiters.append(waiter)
         self.top_up()
         try:
-            return await waiter
+            return await waiter.wait()
         except BaseException:
-            if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+            waiter.abandoned = True
+            if waiter.box is not None and not self._closed:
                 # Cancelled after a container was handed over: keep it for the next caller.
-                self._ready.append(waiter.result())
-            else:
-                waiter.cancel()
+                self._ready.append(waiter.box)
+            elif waiter.box is not None:
+                self.spawn(waiter.box.destroy())
             raise
         finally:
             if waiter in self._waiters:
@@ -129,7 +162,7 @@ class WarmPool:
 
     def discard(self, box: SandboxContainer) -> None:
         """Remove a used container in the background."""
-        self._spawn(box.destroy())
+        self.spawn(box.destroy())
 
     async def aclose(self, wait_s: float = 30.0) -> None:
         """Stop launching, fail waiters, remove every container the pool holds or is
@@ -137,10 +170,10 @@ class WarmPool:
         self._closed = True
         while self._waiters:
             waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_exception(RuntimeError("the docker sandbox was closed"))
+            if waiter.open:
+                waiter.fail(RuntimeError("the docker sandbox was closed"))
         while self._ready:
-            self._spawn(self._ready.popleft().destroy())
+            self.spawn(self._ready.popleft().destroy())
         with anyio.move_on_after(wait_s):
             while self._tasks:
                 await asyncio.gather(*list(self._tasks), return_exceptions=True)

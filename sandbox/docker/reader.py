@@ -45,6 +45,7 @@ class SupervisorReader:
         self.record_cap = record_cap
         self.ready: dict | None = None
         self.end: dict | None = None
+        self.run: int | None = None
         self.malformed = False
         self._docker_buf = b""
         self._docker_left = 0
@@ -54,11 +55,13 @@ class SupervisorReader:
         self._frame_left = 0
         self._record = Capped(record_cap)
 
-    def reset_run(self, output_cap: int) -> None:
-        """Forget the previous run's output (a session's next run)."""
+    def reset_run(self, output_cap: int, run: int | None = None) -> None:
+        """Forget the previous run's output (a session's next run); ``run`` is the id the
+        next end record must carry (a record of another run is dropped with its output)."""
         self.stdout = Capped(output_cap)
         self.stderr = Capped(output_cap)
         self.end = None
+        self.run = run
 
     def feed(self, data: bytes) -> None:
         view = memoryview(data)
@@ -122,5 +125,8 @@ class SupervisorReader:
             record = {}
         if kind == b"R":
             self.ready = record
+        elif self.run is not None and isinstance(record.get("run"), int) and record["run"] != self.run:
+            # The end of an earlier run that outlived its caller: it and its output are stale.
+            self.reset_run(self.stdout.cap, self.run)
         else:
             self.end = record

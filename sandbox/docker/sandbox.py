@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import time
 
 import anyio
 
+from .. import exit_cleanup
 from ..files import check_input_files
 from ..packages import SOLVER_PACKAGES
-from ..types import DockerOptions, ExecResult, SandboxLimits
+from ..types import DockerOptions, ExecResult, SandboxInputError, SandboxLimits
 from .availability import image_of, unavailable_reason_sync
 from .cleanup import remove_instance, remove_orphans
 from .connection import docker_host, make_client
@@ -23,12 +26,29 @@ PRELOAD = ["numpy", "sympy"]
 # Launches under way at once; creating containers is the pool's bottleneck.
 PARALLEL_LAUNCHES = 4
 
+log = logging.getLogger(__name__)
+
+
+def default_concurrent_runs(limits: SandboxLimits) -> int:
+    """Runs at once when ``max_concurrent_runs`` is not set: two per CPU, and no more
+    than half the host's memory can hold at ``memory_mb`` each."""
+    cpus = os.cpu_count() or 1
+    try:
+        total_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024)
+    except (ValueError, OSError):
+        total_mb = 4096
+    return max(1, min(2 * cpus, total_mb // 2 // limits.memory_mb))
+
 
 class DockerSandbox:
     """Runs each program in its own container from a warm pool (``options.pool_size``).
 
-    ``run(..., session=handle)`` instead keeps one container per handle, so variables
-    and files persist across that session's runs (see ``sessions.py`` for its ends).
+    ``run(..., session=handle, owner=...)`` instead keeps one container per owner and
+    handle, so variables and files persist across that session's runs (see
+    ``sessions.py`` for its ends). At most ``max_concurrent_runs`` runs execute at once;
+    the rest wait their turn, so containers alive are at most that plus ``pool_size``
+    plus the sessions'. Every container of this instance is removed on ``aclose`` and,
+    should the process exit without it, by an atexit hook.
     """
 
     name = "docker"
@@ -41,10 +61,14 @@ class DockerSandbox:
         self._client = None
         self._pool: WarmPool | None = None
         self._sessions: SessionStore | None = None
+        # An endless loop cannot be a pool task (settle waits for those); kept as an
+        # asyncio task for the same reason the pool's are (see pool.py).
         self._reaper: asyncio.Task | None = None
         self._start_lock = anyio.Lock()
         self._closed = False
         self.orphans_removed = 0
+        self.max_concurrent_runs = self.options.max_concurrent_runs or default_concurrent_runs(self.limits)
+        self._run_slots = anyio.Semaphore(self.max_concurrent_runs)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -74,6 +98,15 @@ class DockerSandbox:
             self._sessions = SessionStore(self._pool.acquire, self.options)
             self._pool.top_up()
             self._reaper = asyncio.get_running_loop().create_task(self._reap_sessions())
+            exit_cleanup.register(self._remove_all_sync)
+
+    def _remove_all_sync(self) -> None:
+        """Last resort at exit (a server stopped without aclose): see exit_cleanup.py."""
+        if self._client is None:
+            return
+        removed = remove_instance(self._client, self.instance)
+        if removed:
+            log.info("removed %d sandbox container(s) at exit", removed)
 
     async def wait_warm(self, timeout_s: float = 120.0) -> None:
         """Wait until the pool holds ``pool_size`` ready containers (benchmarks, tests)."""
@@ -88,6 +121,7 @@ class DockerSandbox:
     async def aclose(self) -> None:
         """Remove every container of this sandbox: pooled, in use, and sessions'."""
         self._closed = True
+        exit_cleanup.unregister(self._remove_all_sync)
         if self._reaper is not None:
             self._reaper.cancel()
         if self._sessions is not None:
@@ -103,23 +137,6 @@ class DockerSandbox:
 
     # ------------------------------------------------------------------ runs
 
-    def _timeout(self, timeout_s: float | None, notes: list[str]) -> float:
-        if timeout_s is None:
-            return self.limits.timeout_s
-        if timeout_s <= 0:
-            raise ValueError(f"timeout_s must be positive, got {timeout_s}: send a number of seconds > 0")
-        if timeout_s > self.limits.max_timeout_s:
-            notes.append(f"The time limit asked for ({timeout_s} s) was lowered to the maximum, {self.limits.max_timeout_s} s.")
-            return self.limits.max_timeout_s
-        return timeout_s
-
-    def _check_code(self, code: str) -> None:
-        size = len(code.encode("utf-8", errors="replace"))
-        if size > self.limits.max_code_bytes:
-            raise ValueError(
-                f"the program is {size} bytes, over the limit of {self.limits.max_code_bytes}: send a shorter program"
-            )
-
     async def run(
         self,
         code: str,
@@ -128,43 +145,53 @@ class DockerSandbox:
         stdin: str | None = None,
         session: str | None = None,
         files: dict[str, bytes] | None = None,
+        owner: str = "",
     ) -> ExecResult:
-        """Run ``code`` in a fresh container (or in session ``session``'s container).
+        """Run ``code`` in a fresh container (or in ``owner``'s session ``session``).
 
-        At the time limit the program and everything it started are killed with
-        SIGKILL; output past ``limits.output_bytes`` per stream loses its middle; ``files``
-        (name -> bytes, checked by sandbox.files) are written into the work directory first;
-        files past the file limits are left out of the result; each of these is said in ``notes``.
+        The request is checked by ``limits.check_request`` (SandboxInputError). A run
+        waits while ``max_concurrent_runs`` others execute. At the time limit the program
+        and everything it started are killed with SIGKILL; output past
+        ``limits.output_bytes`` per stream loses its middle; ``files`` (name -> bytes,
+        checked by sandbox.files) are written into the work directory first; files past
+        the file limits are left out of the result; each of these is said in ``notes``.
         """
-        self._check_code(code)
+        timeout = self.limits.check_request(code, timeout_s, stdin)
         if files:
             check_input_files(files, self.limits)
-        notes: list[str] = []
-        timeout = self._timeout(timeout_s, notes)
+        if session is not None:
+            SessionStore.check_handle(session)
         await self.start()
         assert self._pool is not None and self._sessions is not None
-        if session is not None:
-            result = await self._run_in_session(session, code, stdin, timeout, files)
-        else:
+        async with self._run_slots:
+            if session is not None:
+                return await self._run_in_session(session, owner, code, stdin, timeout, files)
             box = await self._pool.acquire()
             try:
-                result = await box.run(code, stdin=stdin, timeout_s=timeout, limits=self.limits, keep=False, files=files)
+                return await box.run(code, stdin=stdin, timeout_s=timeout, limits=self.limits, keep=False, files=files)
             finally:
                 self._pool.discard(box)
-        result.notes[:0] = notes
-        return result
 
     async def _run_in_session(
-        self, handle: str, code: str, stdin: str | None, timeout: float, files: dict[str, bytes] | None = None
+        self, handle: str, owner: str, code: str, stdin: str | None, timeout: float, files: dict[str, bytes] | None = None
     ) -> ExecResult:
         assert self._sessions is not None
         for gone in self._sessions.expired():
             await gone.box.destroy()
-        session, new = await self._sessions.open(handle)
+        session, new = await self._sessions.open(handle, owner)
         async with session.lock:
             if session.box.closed:
-                raise ValueError(f"session {handle!r} was closed while this run waited: run again to start a new one")
-            result = await session.box.run(code, stdin=stdin, timeout_s=timeout, limits=self.limits, keep=True, files=files)
+                raise SandboxInputError(f"session {handle!r} was closed while this run waited: run again to start a new one")
+            try:
+                result = await session.box.run(
+                    code, stdin=stdin, timeout_s=timeout, limits=self.limits, keep=True, files=files
+                )
+            except BaseException:
+                # The caller gave up (or the stream broke) with the program perhaps still
+                # running: its output would reach the next run. End the session instead.
+                self._sessions.pop(handle, owner)
+                await session.box.destroy()
+                raise
             session.runs += 1
             session.last_used = time.monotonic()
             if new:
@@ -175,27 +202,36 @@ class DockerSandbox:
                 )
             if result.timed_out or (result.exit_code is None and not _kernel_restarted(result)):
                 # The container may hold a killed or wedged interpreter: end the session.
-                self._sessions.pop(handle)
+                self._sessions.pop(handle, owner)
                 await session.box.destroy()
                 result.notes.append(f"Session {handle!r} was ended; its variables and files are gone.")
         return result
 
-    def list_sessions(self) -> dict[str, dict]:
-        """The live sessions: handle -> runs, age_s, idle_s (expired ones are dropped at the next run or reap)."""
+    def list_sessions(self) -> dict:
+        """How many sessions live, for how many clients, the oldest's age: never their
+        handles, which are what lets a client reach a session (sandbox/session_handles.py)."""
         return self._sessions.describe() if self._sessions else {}
 
-    async def close_session(self, handle: str) -> bool:
-        """End session ``handle`` and remove its container; False when no such session."""
-        assert self._sessions is not None or self._pool is None
+    async def close_session(self, handle: str, *, owner: str = "") -> bool:
+        """End ``owner``'s session ``handle`` and remove its container; False when none."""
+        SessionStore.check_handle(handle)
         if self._sessions is None:
             return False
-        SessionStore.check_handle(handle)
-        session: Session | None = self._sessions.pop(handle)
+        session: Session | None = self._sessions.pop(handle, owner)
         if session is None:
             return False
         async with session.lock:
             await session.box.destroy()
         return True
+
+    async def close_owner(self, owner: str) -> int:
+        """End every session of ``owner`` (a client that went away)."""
+        if self._sessions is None:
+            return 0
+        sessions = self._sessions.pop_owner(owner)
+        for session in sessions:
+            await session.box.destroy()
+        return len(sessions)
 
     async def _reap_sessions(self) -> None:
         period = max(1.0, min(30.0, self.options.session_idle_s / 4))
@@ -217,7 +253,7 @@ class DockerSandbox:
             return []
         from .spec import INSTANCE_LABEL
 
-        expected = self._pool.ready_ids | {s.box.id for s in self._sessions._sessions.values()}
+        expected = self._pool.ready_ids | self._sessions.container_ids
         found = await anyio.to_thread.run_sync(
             lambda: self._client.api.containers(all=True, filters={"label": f"{INSTANCE_LABEL}={self.instance}"})
         )
@@ -236,13 +272,19 @@ class DockerSandbox:
             "packages": {"offered": list(SOLVER_PACKAGES.values()), "missing": []},
             "pool_size": self.options.pool_size,
             "pool_ready": self._pool.ready_count if self._pool else 0,
+            "max_concurrent_runs": self.max_concurrent_runs,
+            "runs_executing": self.max_concurrent_runs - int(self._run_slots.value),
+            "runs_waiting": self._run_slots.statistics().tasks_waiting,
+            "max_sessions": self.options.max_sessions,
+            "max_sessions_per_client": self.options.max_sessions_per_client,
             "sessions": self._sessions.describe() if self._sessions else {},
             "isolation": [
                 "one fresh container per run (never reused)",
                 "no network (--network none)",
                 "read-only root, tmpfs work directory /tmp",
                 "all capabilities dropped, no-new-privileges, default seccomp profile",
-                "code runs as uid 10002, PID 1 as uid 10001",
+                "code runs as its own uid per container (never shared), PID 1 as uid 10001; the supervisor "
+                "is not dumpable, so the code cannot ptrace it nor write to its descriptors",
                 "nothing of the host mounted, no host environment passed",
             ],
             "limits": {

@@ -6,6 +6,7 @@ Nothing of the host goes in: no mount, no host environment variable, no network.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import uuid
 from functools import lru_cache
@@ -13,7 +14,11 @@ from functools import lru_cache
 from ..types import DockerOptions, SandboxLimits
 
 INIT_USER = "10001:10001"  # PID 1 (codesteer-init in the image)
-CODE_USER = "10002:10002"  # the code (codesteer); a different uid, so it cannot signal PID 1
+# The code runs as a uid of its own per container, drawn from this range: per-uid kernel
+# counts (inotify instances, RLIMIT_NPROC) are then never shared between containers, and
+# it is never PID 1's uid, so it cannot signal PID 1.
+CODE_UID_BASE = 200_000
+CODE_UID_SPAN = 1_000_000
 WORK_DIR = "/tmp"
 INIT_CMD = ["python3", "/opt/codesteer/init.py"]
 SUPERVISOR_CMD = ["python3", "/opt/codesteer/supervisor.py"]
@@ -21,6 +26,9 @@ SUPERVISOR_CMD = ["python3", "/opt/codesteer/supervisor.py"]
 LABEL = "io.mcp-codesteer.sandbox"
 OWNER_LABEL = "io.mcp-codesteer.owner"
 INSTANCE_LABEL = "io.mcp-codesteer.instance"
+# A label of its own (not part of the owner's), so servers that predate it still read
+# the owner as before.
+PIDNS_LABEL = "io.mcp-codesteer.pidns"
 
 # The whole environment of the code: fixed here, never copied from the server's.
 ENVIRONMENT = {
@@ -39,9 +47,24 @@ ENVIRONMENT = {
 }
 
 
+def code_user() -> str:
+    """A fresh ``uid:gid`` for one container's code."""
+    uid = CODE_UID_BASE + secrets.randbelow(CODE_UID_SPAN)
+    return f"{uid}:{uid}"
+
+
+def pid_namespace() -> str:
+    """This process's PID namespace (its inode), or '?' where /proc cannot say."""
+    try:
+        return os.readlink("/proc/self/ns/pid").partition("[")[2].rstrip("]") or "?"
+    except OSError:
+        return "?"
+
+
 @lru_cache(maxsize=1)
 def owner_id() -> str:
-    """host:pid:start-time of this server process: tells a live owner from a dead one."""
+    """host:pid:start-time of this server process: tells a live owner from a dead one,
+    for a server in the same PID namespace (PIDNS_LABEL) on the same host."""
     return f"{socket.gethostname()}:{os.getpid()}:{process_start_time(os.getpid())}"
 
 
@@ -94,7 +117,7 @@ def create_kwargs(api, image: str, limits: SandboxLimits, options: DockerOptions
         "working_dir": WORK_DIR,
         "hostname": "sandbox",
         "network_disabled": True,
-        "labels": {LABEL: "1", OWNER_LABEL: owner_id(), INSTANCE_LABEL: instance},
+        "labels": {LABEL: "1", OWNER_LABEL: owner_id(), INSTANCE_LABEL: instance, PIDNS_LABEL: pid_namespace()},
         "host_config": host_config,
     }
 

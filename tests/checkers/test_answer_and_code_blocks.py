@@ -25,7 +25,7 @@ def test_a_crashing_or_silent_checker_leaves_the_answer_unverified():
 def test_the_answer_is_bound_as_a_literal_not_spliced_into_code():
     program = checker_program("print(ANSWER)", "q", "'); import os; os.system('x'); ('")
     namespace: dict = {}
-    exec(compile(program.split("\n\n")[0], "p", "exec"), namespace)
+    exec(compile(program.split("\n\n\n")[0], "p", "exec"), namespace)
     assert namespace["ANSWER"] == "'); import os; os.system('x'); ('"
 
 

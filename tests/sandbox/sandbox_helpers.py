@@ -27,7 +27,8 @@ TEST_DOCKER = DockerOptions(
     pool_size=2,
     session_idle_s=60,
     session_lifetime_s=300,
-    max_sessions=2,
+    max_sessions=3,
+    max_sessions_per_client=2,
 )
 
 

@@ -6,6 +6,8 @@ import time
 
 import pytest
 
+from sandbox_helpers import TEST_DOCKER
+
 from sandbox.types import DockerOptions
 
 pytestmark = [pytest.mark.anyio, pytest.mark.docker]
@@ -92,7 +94,7 @@ async def test_an_invalid_session_handle_is_refused_with_what_to_send():
 
 async def test_a_container_left_by_a_dead_server_is_removed_at_start(docker_sandbox):
     from sandbox.docker.cleanup import remove_orphans
-    from sandbox.docker.spec import LABEL, OWNER_LABEL
+    from sandbox.docker.spec import LABEL, OWNER_LABEL, PIDNS_LABEL, pid_namespace
 
     client = docker_sandbox._client
     import socket
@@ -101,7 +103,7 @@ async def test_a_container_left_by_a_dead_server_is_removed_at_start(docker_sand
     orphan = client.api.create_container(
         "mcp-codesteer-sandbox:" + docker_sandbox.describe()["image"].split(":", 1)[1],
         command=["true"],
-        labels={LABEL: "1", OWNER_LABEL: dead_owner},
+        labels={LABEL: "1", OWNER_LABEL: dead_owner, PIDNS_LABEL: pid_namespace()},
     )["Id"]
     assert remove_orphans(client, max_age_s=3600) >= 1
     assert not client.api.containers(all=True, filters={"id": orphan})

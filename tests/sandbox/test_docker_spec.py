@@ -6,7 +6,7 @@ from sandbox.types import DockerOptions, SandboxLimits
 
 docker = pytest.importorskip("docker", reason="the docker SDK is not installed (pip install 'mcp-codesteer[docker]')")
 
-from sandbox.docker.spec import CODE_USER, ENVIRONMENT, INIT_USER, LABEL, create_kwargs
+from sandbox.docker.spec import CODE_UID_BASE, ENVIRONMENT, INIT_USER, LABEL, code_user, create_kwargs
 
 
 @pytest.fixture
@@ -38,8 +38,10 @@ def test_the_limits_of_the_settings_become_the_containers_limits(kwargs):
 
 
 def test_pid_one_and_the_code_run_as_different_unprivileged_users(kwargs):
-    assert kwargs["user"] == INIT_USER != CODE_USER
-    assert not INIT_USER.startswith("0") and not CODE_USER.startswith("0")
+    users = {code_user() for _ in range(20)}
+    assert kwargs["user"] == INIT_USER and INIT_USER not in users
+    assert not INIT_USER.startswith("0") and all(int(u.split(":")[0]) >= CODE_UID_BASE for u in users)
+    assert len(users) > 1, "containers share the code's uid"
 
 
 def test_no_host_environment_variable_reaches_the_container(kwargs, monkeypatch):

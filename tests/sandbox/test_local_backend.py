@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
 
 from sandbox import SandboxLimits
-from sandbox.local import LocalSandbox
+from sandbox.local import RUN_AS_UID, LocalSandbox
 
 pytestmark = pytest.mark.anyio
 needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
@@ -27,8 +28,11 @@ async def test_output_past_the_cap_keeps_its_head_and_tail_and_is_flagged():
 @needs_bwrap
 async def test_the_code_runs_as_an_unprivileged_user_in_an_empty_work_directory():
     box = LocalSandbox()
-    result = await box.run("import os\nprint(os.getuid(), os.getcwd(), os.listdir('.'))")
-    assert result.stdout.strip() == "65534 /work []"
+    result = await box.run("import os\nprint(os.getuid(), os.getcwd(), [n for n in os.listdir('.') if os.path.isfile(n)])")
+    uid, cwd, files = result.stdout.strip().split(" ", 2)
+    # As root the code runs as the dedicated host uid; otherwise as nobody in its own user namespace.
+    assert int(uid) == (RUN_AS_UID if os.geteuid() == 0 else 65534)
+    assert (cwd, files) == ("/work", "[]")
     assert result.isolated and result.backend == "local"
 
 
@@ -36,14 +40,21 @@ async def test_the_code_runs_as_an_unprivileged_user_in_an_empty_work_directory(
 async def test_runs_do_not_see_each_others_files():
     box = LocalSandbox()
     await box.run("open('left_behind.txt', 'w').write('x')\nopen('/tmp/also.txt', 'w').write('y')")
-    result = await box.run("import os\nprint(os.listdir('.'), 'also.txt' in os.listdir('/tmp'))")
+    # Files only: an interpreter bound under /work (a dev venv) shows up as a directory.
+    result = await box.run("import os\nprint([n for n in os.listdir('.') if os.path.isfile(n)], 'also.txt' in os.listdir('/tmp'))")
     assert result.stdout.strip() == "[] False"
 
 
 async def test_without_bubblewrap_the_code_still_runs_but_every_result_says_unisolated(monkeypatch):
     monkeypatch.setenv("CODESTEER_SECRET_FOR_TEST", "s3cr3t")
     box = LocalSandbox(use_bwrap=False)
-    await box.start()
+    try:
+        await box.start()
+    except RuntimeError as exc:
+        # As root the code must run as the dedicated uid; where that uid cannot reach the
+        # interpreter (under a 0700 /root), the backend refuses instead of running as root.
+        assert os.geteuid() == 0 and f"uid {RUN_AS_UID}" in str(exc)
+        return
     assert any("UNISOLATED" in w for w in box.warnings)
     result = await box.run("import os\nprint(os.environ.get('CODESTEER_SECRET_FOR_TEST'))")
     assert result.stdout.strip() == "None"  # the environment is scrubbed even so

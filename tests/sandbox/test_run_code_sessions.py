@@ -26,11 +26,18 @@ async def test_a_docker_session_keeps_variables_and_files_across_run_code_calls(
         first = await client.call_tool(
             "run_code", {"code": "x = 41\nopen('note.txt', 'w').write('kept')", "session": "nb-1"}
         )
+        handle = first.structured_content["session"]
         second = await client.call_tool(
-            "run_code", {"code": "print(x + 1, open('note.txt').read())", "session": "nb-1"}
+            "run_code", {"code": "print(x + 1, open('note.txt').read())", "session": handle}
         )
+        same_name = await client.call_tool("run_code", {"code": "print('x' in globals())", "session": "nb-1"})
         fresh = await client.call_tool("run_code", {"code": "print('x' in globals())"})
     assert not first.is_error, first.content
+    assert handle.startswith("nb-1.") and len(handle) > len("nb-1.") + 20
+    assert any(handle in note for note in first.structured_content["notes"])
+    assert second.structured_content["session"] == handle
+    assert same_name.structured_content["stdout"] == "False\n", "a plain name reached an existing session"
+    assert same_name.structured_content["session"] != handle
     assert second.structured_content["stdout"] == "42 kept\n"
     assert second.structured_content["backend"] == "docker"
     assert fresh.structured_content["stdout"] == "False\n"

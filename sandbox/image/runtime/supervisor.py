@@ -11,10 +11,16 @@ Wire format (stdin, server -> supervisor): 4-byte big-endian length + JSON reque
 Wire format (stdout, supervisor -> server): 1-byte kind + 4-byte big-endian length +
 payload. Kinds: R ready, O stdout bytes, E stderr bytes, X end of run (JSON).
 The supervisor's own stderr carries only its own failures.
+
+The supervisor shares the code's uid (a container runs one program, and the exec is
+not allowed to change uid), so it makes itself non-dumpable first: the code can then
+neither ptrace it nor open its descriptors through /proc (no forged records on its
+stdout). The kernel makes itself dumpable again, being the code's own process.
 """
 
 import base64
 import builtins
+import ctypes
 import io
 import json
 import linecache
@@ -62,6 +68,16 @@ def write_frame(fd: int, obj: dict) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+PR_SET_DUMPABLE = 4
+
+
+def set_dumpable(flag: int) -> bool:
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, flag, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
 
 
 # ----------------------------------------------------------------------------- kernel
@@ -125,6 +141,7 @@ def _save_open_figures() -> None:
 
 def kernel(req_fd: int, ctrl_fd: int, out_fd: int, err_fd: int) -> None:
     """Executes each request's code; reports its exit code on ctrl_fd. Never returns."""
+    set_dumpable(1)
     # The OOM killer must pick the program, not the supervisor (raising is unprivileged).
     try:
         with open("/proc/self/oom_score_adj", "w") as f:
@@ -286,20 +303,26 @@ def _collect_files(since: float, max_files: int, max_bytes: int, inputs: dict, n
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
             continue
-        with os.fdopen(fd, "rb") as f:
-            st = os.fstat(f.fileno())
+        try:
+            # Regular files only: a FIFO would block, a directory cannot be read.
+            st = os.fstat(fd)
             if st.st_mode & 0o170000 != 0o100000 or st.st_mtime < since:
                 continue
             if st.st_size > max_bytes:
                 skipped_big.append(name)
                 continue
-            data = f.read(max_bytes + 1)
-            if inputs.get(name) == data:
-                continue
-            if len(files) >= max_files:
-                skipped_count += 1
-                continue
-            files.append({"name": name, "data_b64": base64.b64encode(data).decode()})
+            with os.fdopen(os.dup(fd), "rb") as f:
+                data = f.read(max_bytes + 1)[:max_bytes]
+        except OSError:
+            continue
+        finally:
+            os.close(fd)
+        if inputs.get(name) == data:
+            continue
+        if len(files) >= max_files:
+            skipped_count += 1
+            continue
+        files.append({"name": name, "data_b64": base64.b64encode(data).decode()})
     if skipped_big:
         notes.append(
             f"Files larger than {max_bytes} bytes were not returned: {', '.join(skipped_big)}; "
@@ -423,6 +446,7 @@ def serve_request(state: dict, request: dict) -> None:
     if keep and (killed_kernel or not kernel_alive):
         notes.append("The session's interpreter ended, so its variables are gone; the next run starts afresh.")
     result = {
+        "run": request.get("run"),
         "exit_code": exit_code,
         "timed_out": timed_out,
         "truncated": bool(out.dropped or err.dropped),
@@ -450,6 +474,8 @@ def main() -> None:
     if os.getuid() == 0:
         # kill(-1) below would reach every process the kernel can see.
         sys.exit("supervisor: refusing to run as root")
+    if not set_dumpable(0):
+        sys.exit("supervisor: cannot make itself non-dumpable; refusing to run code beside it")
     preload = [m for m in (sys.argv[1] if len(sys.argv) > 1 else "").split(",") if m]
     for module in preload:
         try:
