@@ -210,7 +210,7 @@ class DockerSandbox:
     def list_sessions(self) -> dict:
         """How many sessions live, for how many clients, the oldest's age: never their
         handles, which are what lets a client reach a session (sandbox/session_handles.py)."""
-        return self._sessions.describe() if self._sessions else {}
+        return self._sessions.describe() if self._sessions is not None else {}
 
     async def close_session(self, handle: str, *, owner: str = "") -> bool:
         """End ``owner``'s session ``handle`` and remove its container; False when none."""
@@ -277,7 +277,7 @@ class DockerSandbox:
             "runs_waiting": self._run_slots.statistics().tasks_waiting,
             "max_sessions": self.options.max_sessions,
             "max_sessions_per_client": self.options.max_sessions_per_client,
-            "sessions": self._sessions.describe() if self._sessions else {},
+            "sessions": self._sessions.describe() if self._sessions is not None else {},
             "isolation": [
                 "one fresh container per run (never reused)",
                 "no network (--network none)",

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from sandbox_helpers import TEST_DOCKER
+from sandbox_helpers import TEST_DOCKER, TEST_LIMITS
 
 from sandbox.types import DockerOptions
 
@@ -46,7 +46,7 @@ async def test_the_image_holds_every_promised_solver_package(docker_sandbox):
     from sandbox.packages import SOLVER_PACKAGES
 
     code = f"import importlib\nfor m in {sorted(SOLVER_PACKAGES)!r}:\n    importlib.import_module(m)\nprint('ok')\n"
-    result = await docker_sandbox.run(code, timeout_s=30)
+    result = await docker_sandbox.run(code, timeout_s=TEST_LIMITS.max_timeout_s)
     assert result.ok and result.stdout.strip() == "ok", result.summary()
 
 

@@ -60,13 +60,18 @@ async def test_a_docker_session_is_listed_and_closed_through_the_server(tmp_path
     require_docker()
     settings = Settings(data_dir=tmp_path, sandbox="docker", limits=TEST_LIMITS, docker=TEST_DOCKER)
     async with Client(build_server(settings)) as client:
-        await client.call_tool("run_code", {"code": "x = 1", "session": "nb-list"})
+        opened = await client.call_tool("run_code", {"code": "x = 1", "session": "nb-list"})
+        handle = opened.structured_content["session"]
         listed = json.loads((await client.read_resource("codesteer://run_code/sessions")).contents[0].text)
-        closed = (await client.call_tool("close_session", {"session": "nb-list"})).structured_content
-        again = (await client.call_tool("close_session", {"session": "nb-list"})).structured_content
+        by_name = (await client.call_tool("close_session", {"session": "nb-list"})).structured_content
+        closed = (await client.call_tool("close_session", {"session": handle})).structured_content
+        again = (await client.call_tool("close_session", {"session": handle})).structured_content
         after = json.loads((await client.read_resource("codesteer://run_code/sessions")).contents[0].text)
-        fresh = await client.call_tool("run_code", {"code": "print('x' in globals())", "session": "nb-list"})
-    assert listed["supported"] and listed["sessions"]["nb-list"]["runs"] == 1
-    assert closed == {"session": "nb-list", "closed": True} and again["closed"] is False
-    assert "nb-list" not in after["sessions"]
-    assert fresh.structured_content["stdout"] == "False\n"  # a new session under the old name starts empty
+        fresh = await client.call_tool("run_code", {"code": "print('x' in globals())", "session": handle})
+        await client.call_tool("close_session", {"session": handle})
+    # Counted, never listed by handle: a handle is what lets a client reach its session.
+    assert listed["supported"] and listed["sessions"]["open"] == 1 and handle not in json.dumps(listed)
+    assert by_name["closed"] is False, "the plain name must not reach the session"
+    assert closed == {"session": handle, "closed": True} and again["closed"] is False
+    assert after["sessions"]["open"] == 0
+    assert fresh.structured_content["stdout"] == "False\n"  # a new session under the old handle starts empty
