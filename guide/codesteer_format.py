@@ -22,6 +22,14 @@ Then one user/assistant pair per TaskLLM round. The user turn reports the round:
     The execution result from the generated code is:
     output: <stdout>, errors: <stderr and run notes>       (only when code ran)
 
+    The program called functions nobody wrote; emulation status: <status> after <n> run(s).
+    The emulated function calls (values guessed by a language model, not computed) are:
+      is_sarcastic('...') -> true (sampling)
+    Calls of functions nobody wrote that are still waiting for a value:
+      is_sarcastic('...')                                  (only when the program's
+                                                           semantic calls were emulated:
+                                                           Chain of Code)
+
     The feedback from the checking agent is:
     <verdict>: <reason>
     <details>
@@ -62,6 +70,7 @@ The original CodeSteer prompts are not published in a form we could copy; the wo
 
 from __future__ import annotations
 
+import json
 import re
 
 from pydantic import BaseModel, Field
@@ -145,11 +154,34 @@ def render_round(round_: Round, limits: FormatLimits | None = None) -> str:
             "\nThe execution result from the generated code is:\n"
             f"output: {cap_text(ex.stdout.rstrip(), limits.output_chars)}, errors: {'; '.join(errors)}"
         )
+    if round_.emulation is not None:
+        parts.append(_render_emulation(round_, limits))
     parts.append(f"The feedback from the checking agent is:\n{_render_check(round_)}")
     if round_.code is not None or round_.symbolic is not None:
         parts.append(f"The summary of generated code complexity is: {_render_complexity(round_)}")
     parts.append(GUIDANCE_REQUEST)
     return "\n\n".join(parts)
+
+
+EMULATION_LABEL = "The emulated function calls (values guessed by a language model, not computed) are:"
+PENDING_LABEL = "Calls of functions nobody wrote that are still waiting for a value:"
+
+
+def _render_emulation(round_: Round, limits: FormatLimits) -> str:
+    """Chain of Code: which calls a model emulated (with the values), which still wait,
+    and why an emulated run stopped. A round waiting for values is not a crash."""
+    em = round_.emulation
+    assert em is not None
+    lines = [f"The program called functions nobody wrote; emulation status: {em.status} after {em.runs} run(s)."]
+    if em.emulated:
+        lines.append(EMULATION_LABEL)
+        lines += [f"  {c.key} -> {json.dumps(c.value, ensure_ascii=False)} ({c.source})" for c in em.emulated]
+    if em.pending:
+        lines.append(PENDING_LABEL)
+        lines += [f"  {c.key}" for c in em.pending]
+    if em.message and em.status != "needs_values":
+        lines.append(f"It stopped: {em.message}")
+    return cap("\n".join(lines), limits.output_chars)
 
 
 def _render_check(round_: Round) -> str:

@@ -24,6 +24,7 @@ from collections import Counter
 
 from . import prompts
 from .first_choice import FirstChoice, default_model, first_choice
+from .chain_of_code import after_emulation, chain_of_code_first
 from .types import Action, Guidance, Round, Trajectory
 
 MAX_SAME_MODE_FAILURES = 3
@@ -117,9 +118,9 @@ class RulesGuide:
 
     def decide(self, trajectory: Trajectory) -> Guidance:
         if not trajectory.rounds:
-            return self._first(trajectory)
+            return chain_of_code_first(trajectory) or self._first(trajectory)
         last = trajectory.rounds[-1]
-        decision = self._after(trajectory, last)
+        decision = after_emulation(trajectory, last) or self._after(trajectory, last)
         if decision.action in (Action.RETURN, Action.TERMINATE):
             return decision
         if trajectory.turns_left <= 0:

@@ -9,6 +9,7 @@ from typing import Literal, Protocol, runtime_checkable
 from pydantic import BaseModel, Field
 
 from checkers.types import AnswerCheck, SymbolicReport
+from sandbox.lmulate import EmulatedCall, SemanticCall
 from sandbox.types import ExecResult
 
 
@@ -32,6 +33,16 @@ class Guidance(BaseModel):
     final_answer: str | None = Field(None, description="set with return and terminate")
 
 
+class Emulation(BaseModel):
+    """A round whose program called functions nobody wrote (Chain of Code)."""
+
+    status: Literal["finished", "needs_values", "limit", "error"]
+    emulated: list[EmulatedCall] = Field(default_factory=list, description="values a model supplied (guessed)")
+    pending: list[SemanticCall] = Field(default_factory=list, description="calls still waiting for a value")
+    message: str = ""
+    runs: int = 0
+
+
 class Round(BaseModel):
     """One TaskLLM turn and everything the server found out about it."""
 
@@ -42,6 +53,7 @@ class Round(BaseModel):
     symbolic: SymbolicReport | None = None
     answer: str | None = Field(None, description="the answer this turn gave (<<<...>>>, else the program's last output line)")
     answer_check: AnswerCheck | None = None
+    emulation: Emulation | None = Field(None, description="set when the program's semantic calls were emulated")
     guidance: Guidance | None = None
     created_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 

@@ -7,7 +7,9 @@ SERVER_INSTRUCTIONS = (
     "CodeSteer steers you between reasoning in text and computing in code on symbolic problems (arithmetic, "
     "puzzles, planning, constraints). Call steer_next(question) to start, answer the prompt it returns, send your "
     "whole answer back with steer_next(session_id, response), and repeat until done. run_code runs Python safely; "
-    "check_symbolic says whether a program really searches or computes; check_answer verifies an answer."
+    "with lmulate=true the program may call functions nobody wrote (is_sarcastic(s)), whose values a language "
+    "model supplies (Chain of Code). check_symbolic says whether a program really searches or computes; "
+    "check_answer verifies an answer."
 )
 
 SOLVE_WITH_CODESTEER = """\
@@ -44,5 +46,8 @@ def run_code_description(output_chars: int) -> str:
         "Each call starts fresh, unless `session` is set (docker only): a new name starts a persistent session "
         "and the result's `session` is its handle; pass that handle to run in it again (nobody without the handle "
         "can reach it). A session keeps its state until it passes the idle or lifetime limit shown in "
-        "codesteer://config."
+        "codesteer://config. With lmulate=true the program may leave "
+        "judgements (is this sentence sarcastic?) as calls to functions it does not define; a language model "
+        "emulates them (yours, if lmulate.prompt asks you) and the values are listed in lmulate.emulated, marked "
+        "as guessed rather than computed."
     )

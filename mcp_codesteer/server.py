@@ -9,17 +9,25 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.streamable_http import MCP_SESSION_ID_HEADER
-from mcp.types import CallToolResult, EmbeddedResource, ImageContent, TextContent, ToolAnnotations
+from mcp.types import (
+    CallToolResult,
+    EmbeddedResource,
+    ImageContent,
+    InputRequiredResult,
+    TextContent,
+    ToolAnnotations,
+)
 from pydantic import Field
 
 from checkers import analyze_code
 
 from . import __version__
+from .lmulation import run_code_lmulated, steering_sampler, summarise
 from .prompts import SERVER_INSTRUCTIONS, SOLVE_WITH_CODESTEER, run_code_description
 from .settings import Settings
 from .steering import CodeSteer, InputError
@@ -65,6 +73,7 @@ def build_server(settings: Settings | None = None, *, app: CodeSteer | None = No
         annotations=ToolAnnotations(title="Steer the next step", read_only_hint=False, open_world_hint=False),
     )
     async def steer_next(
+        ctx: Context,
         question: Annotated[str, Field(description="the problem; required on the first call, optional after")] = "",
         session_id: Annotated[str | None, Field(description="the handle returned by the first call")] = None,
         response: Annotated[str | None, Field(description="your whole latest answer (text and any ```python block)")] = None,
@@ -84,7 +93,7 @@ def build_server(settings: Settings | None = None, *, app: CodeSteer | None = No
                 return await app.open(question, task)
             if response is None:
                 raise InputError("session_id was sent without a response: send your latest answer as response")
-            return await app.step(session_id, response, question)
+            return await app.step(session_id, response, question, ask=steering_sampler(ctx))
         except InputError as exc:
             raise ToolError(str(exc)) from None
 
@@ -109,14 +118,35 @@ def build_server(settings: Settings | None = None, *, app: CodeSteer | None = No
             Field(description="files to put in the program's working directory: name -> text, or 'base64:' + "
                   "base64 for binary content (plain names; limits in codesteer://config)"),
         ] = None,
-    ) -> Annotated[CallToolResult, RunCodeResult]:
+        lmulate: Annotated[
+            bool,
+            Field(
+                description="let the program call functions nobody wrote (is_sarcastic(s), is_fruit(x)): a language "
+                "model emulates each such call and the program is replayed with the values (Chain of Code)"
+            ),
+        ] = False,
+        emulated: Annotated[
+            dict[str, Any] | None,
+            Field(
+                description="values you supply for emulated calls, keyed by the call as listed in lmulate.pending, "
+                "e.g. {\"is_fruit('apple')\": true}; implies lmulate"
+            ),
+        ] = None,
+    ) -> Annotated[CallToolResult, RunCodeResult] | InputRequiredResult:
         try:
-            result, handle = await app.run_code(code, timeout_s, stdin, session, files, client_of(ctx))
+            if lmulate or emulated is not None:
+                outcome = await run_code_lmulated(app, ctx, code, timeout_s, stdin, session, emulated, files)
+                if isinstance(outcome, InputRequiredResult):
+                    return outcome
+                result, handle, summary = outcome.execution, None, summarise(outcome)
+            else:
+                result, handle = await app.run_code(code, timeout_s, stdin, session, files, client_of(ctx))
+                summary = None
         except InputError as exc:
             raise ToolError(str(exc)) from None
         structured = RunCodeResult(
-            **result.model_dump(exclude={"files"}), files=[f.name for f in result.files], session=handle
-        ).model_dump(mode="json")
+            **result.model_dump(exclude={"files"}), files=[f.name for f in result.files], session=handle, lmulate=summary
+        ).model_dump(mode="json", exclude={"lmulate"} if summary is None else set())
         content: list[TextContent | ImageContent | EmbeddedResource] = [
             TextContent(type="text", text=json.dumps(structured, indent=2))
         ]

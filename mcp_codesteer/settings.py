@@ -10,6 +10,8 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from guide import GUIDE_MAX_TOKENS, GUIDE_SPEC_HELP, GuideModelOptions
+from guide.chat import ModelOptions
+from sandbox.lmulate import LmulateLimits
 from sandbox.types import DockerOptions, SandboxLimits
 
 ENV_PREFIX = "CODESTEER_"
@@ -41,6 +43,13 @@ class Settings(BaseSettings):
     sandbox: SandboxName = Field("auto", description="where model-written code runs")
     limits: SandboxLimits = Field(default_factory=SandboxLimits)
     docker: DockerOptions = Field(default_factory=DockerOptions)
+    lmulator: str | None = Field(
+        None, description="model that emulates semantic calls when the client offers no sampling (openai:..., hf:...)"
+    )
+    lmulator_options: ModelOptions = Field(
+        default_factory=ModelOptions, description="how the --lmulator model is reached (API key, timeouts, device)"
+    )
+    lmulate: LmulateLimits = Field(default_factory=LmulateLimits)
 
     # steering
     max_rounds: int = Field(6, ge=1, le=50, description="TaskLLM turns per session (the paper used 6)")
@@ -86,7 +95,8 @@ class Settings(BaseSettings):
 
     def public_view(self) -> dict:
         """The settings without secrets, for ``codesteer://config``."""
-        data = self.model_dump(mode="json", exclude={"auth_token": True, "guide_model": {"api_key"}})
+        secrets = {"auth_token": True, "guide_model": {"api_key"}, "lmulator_options": {"api_key"}}
+        data = self.model_dump(mode="json", exclude=secrets)
         data["auth_token_set"] = self.auth_token is not None
         data["store_path"] = str(self.store_path)
         return data

@@ -20,9 +20,21 @@ import anyio
 from checkers import AnswerCheck, analyze_code, check_with_task, extract_python, prose_of
 from checkers.answer import CHECKER_INSTRUCTIONS, CheckerInputError, run_checker, unverified
 from guide import Action, Guidance, Guide, Round, Trajectory, create_guide
+from guide.chat import ChatModel, aclose_model, resolve_chat_model
+from guide.types import Emulation
 from sandbox import ExecResult, Sandbox, SandboxInputError, create_sandbox, session_handles
+from sandbox.lmulate import EmulatedCall, LmulateResult, Lmulator, semantic_names
 from symbench.extract import answer_or_last_line, extract_answer
 
+from .lmulation import (
+    AskText,
+    HostValueError,
+    emulated_from_response,
+    host_memo,
+    model_asker,
+    summarise,
+    text_emulator,
+)
 from .settings import Settings
 from .store import SessionExpired, SessionNotFound, TrajectoryStore
 from .tool_types import CheckAnswerResult, SteerResult, SymbolicSummary
@@ -38,9 +50,18 @@ class InputError(ValueError):
 
 
 class CodeSteer:
-    def __init__(self, settings: Settings, *, guide: Guide | None = None, sandbox: Sandbox | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        guide: Guide | None = None,
+        sandbox: Sandbox | None = None,
+        lmulator: ChatModel | None = None,
+    ) -> None:
         self.settings = settings
         self.store = TrajectoryStore(settings.store_path, settings.session_ttl_s)
+        self.lmulator_model: ChatModel | None = lmulator
+        self.lmulator: AskText | None = model_asker(lmulator) if lmulator is not None else None
         self.guide: Guide | None = guide
         self.sandbox: Sandbox | None = sandbox
         self.warnings: list[str] = []
@@ -78,6 +99,9 @@ class CodeSteer:
         else:
             await self.sandbox.start()
             self.warnings.extend(getattr(self.sandbox, "warnings", []))
+        if self.lmulator is None and self.settings.lmulator:
+            self.lmulator_model = resolve_chat_model(self.settings.lmulator, self.settings.lmulator_options)
+            self.lmulator = model_asker(self.lmulator_model)
         for warning in self.warnings:
             log.warning(warning)
 
@@ -90,6 +114,8 @@ class CodeSteer:
                 await self.sandbox.aclose()
             if self.guide is not None:
                 await self.guide.aclose()
+            if self.lmulator_model is not None:
+                await aclose_model(self.lmulator_model)
             await self.store.close()
 
     def _backends(self) -> tuple[Sandbox, Guide]:
@@ -166,7 +192,11 @@ class CodeSteer:
         await self.store.save(trajectory)
         return self._result(trajectory, None, trajectory.first)
 
-    async def step(self, session_id: str, response: str, question: str | None = None) -> SteerResult:
+    async def step(
+        self, session_id: str, response: str, question: str | None = None, *, ask: AskText | None = None
+    ) -> SteerResult:
+        """One TaskLLM response. ``ask`` is the client's model through MCP sampling, used to
+        emulate the program's semantic calls when there are any (Chain of Code)."""
         if not response or not response.strip():
             raise InputError("response is empty: send the TaskLLM's whole latest answer (text and any python block)")
         if len(response) > self.settings.max_response_chars:
@@ -177,12 +207,14 @@ class CodeSteer:
         lock = self._session_locks[session_id]
         try:
             async with lock:
-                return await self._step_locked(session_id, response, question)
+                return await self._step_locked(session_id, response, question, ask)
         finally:
             if not lock.locked() and lock.statistics().tasks_waiting == 0:
                 self._session_locks.pop(session_id, None)
 
-    async def _step_locked(self, session_id: str, response: str, question: str | None) -> SteerResult:
+    async def _step_locked(
+        self, session_id: str, response: str, question: str | None, ask: AskText | None = None
+    ) -> SteerResult:
         sandbox, guide = self._backends()
         trajectory = await self.load(session_id)
         if trajectory.status != "open":
@@ -193,7 +225,7 @@ class CodeSteer:
         warnings = []
         if question and question.strip() and question.strip() != trajectory.question:
             warnings.append("the question sent differs from the session's question; the session's question was used")
-        round_ = await self._round(sandbox, trajectory, response)
+        round_ = await self._round(sandbox, trajectory, response, ask)
         trajectory.rounds.append(round_)
         round_.guidance = await guide.next(trajectory)
         if round_.guidance.action in (Action.RETURN, Action.TERMINATE):
@@ -225,13 +257,16 @@ class CodeSteer:
         """What steer_next would tell the TaskLLM after ``round_`` and ``guidance``."""
         return self._result(trajectory, round_, guidance).prompt
 
-    async def _round(self, sandbox: Sandbox, trajectory: Trajectory, response: str) -> Round:
+    async def _round(self, sandbox: Sandbox, trajectory: Trajectory, response: str, ask: AskText | None = None) -> Round:
         code = extract_python(response)
         round_ = Round(index=len(trajectory.rounds) + 1, response=response, code=code)
         if code is not None:
             round_.symbolic = analyze_code(code)
             if round_.symbolic.verdict != "syntax_error":
-                round_.execution = await self._execute(sandbox, code)
+                if semantic_names(code) and len(code.encode("utf-8")) <= self.settings.limits.max_code_bytes:
+                    round_.execution, round_.emulation = await self._emulate(trajectory, code, response, ask)
+                else:
+                    round_.execution = await self._execute(sandbox, code)
         round_.answer = _answer_of(response, round_.execution)
         if round_.answer and trajectory.task:
             round_.answer_check = await self._task_check(trajectory.task, trajectory.question, round_.answer)
@@ -250,6 +285,19 @@ class CodeSteer:
             reason=f"the {task} check did not finish within {limit:g} s; check the answer with a self-check program",
             method="task_constraints",
         )
+
+    async def _emulate(
+        self, trajectory: Trajectory, code: str, response: str, ask: AskText | None
+    ) -> tuple[ExecResult | None, Emulation]:
+        """An emulation round: the values of earlier rounds and those the response gives
+        are reused; a round still waiting for values has no execution (it is not a crash)."""
+        memo = {c.key: c for r in trajectory.rounds if r.emulation for c in r.emulation.emulated}
+        memo |= {c.key: c for c in emulated_from_response(response, self.settings.lmulate)}
+        result = await self.run_lmulated(code, memo=list(memo.values()), ask=ask, question=trajectory.question)
+        emulation = Emulation(
+            status=result.status, emulated=result.emulated, pending=result.pending, message=result.message, runs=result.runs
+        )
+        return (None if result.status == "needs_values" else result.execution), emulation
 
     async def _execute(self, sandbox: Sandbox, code: str) -> ExecResult:
         try:
@@ -295,6 +343,7 @@ class CodeSteer:
             ),
             answer=round_.answer if round_ else None,
             answer_check=round_.answer_check if round_ else None,
+            lmulate=summarise_emulation(round_.emulation) if round_ and round_.emulation else None,
         )
 
     # the other tools -----------------------------------------------------------------
@@ -372,6 +421,66 @@ class CodeSteer:
                 decoded[name] = content.encode("utf-8")
         return decoded
 
+    async def run_lmulated(
+        self,
+        code: str,
+        timeout_s: float | None = None,
+        stdin: str | None = None,
+        session: str | None = None,
+        emulated: dict | None = None,
+        *,
+        files: dict[str, str] | None = None,
+        ask: AskText | None = None,
+        source: str = "sampling",
+        memo: list[EmulatedCall] | None = None,
+        runs_before: int = 0,
+        question: str | None = None,
+        use_model: bool = True,
+    ) -> LmulateResult:
+        """Run ``code`` with its semantic calls emulated (Chain of Code).
+
+        Values come from ``emulated`` (the caller's, checked) and ``memo`` (earlier
+        rounds); the rest are asked of ``ask`` (MCP sampling), else of the configured
+        ``--lmulator`` model, else left pending for the caller. Limits:
+        ``settings.lmulate`` (see ``sandbox.lmulate.LmulateLimits``).
+        """
+        sandbox, _ = self._backends()
+        code = self.validate_code(code)
+        timeout = self.validate_timeout(timeout_s)
+        if session is not None:
+            raise InputError(
+                "lmulate replays the program from the start for every emulated value, which a persistent session "
+                "cannot do: leave session out"
+            )
+        if stdin is not None and len(stdin.encode("utf-8")) > self.settings.limits.max_code_bytes:
+            raise InputError(f"stdin is over the limit of {self.settings.limits.max_code_bytes} bytes: send less input")
+        limits = self.settings.lmulate
+        try:
+            known = {c.key: c for c in host_memo(emulated, limits)}
+        except HostValueError as exc:
+            raise InputError(str(exc)) from None
+        known |= {c.key: c for c in memo or []}
+        if ask is None and use_model and self.lmulator is not None:
+            ask, source = self.lmulator, f"model:{self.settings.lmulator or 'configured'}"
+        emulator = (
+            text_emulator(ask, code, question=question, max_value_chars=limits.max_value_chars) if ask is not None else None
+        )
+        try:
+            result = await Lmulator(sandbox, limits).run(
+                code,
+                timeout_s=timeout,
+                stdin=stdin,
+                files=self._input_files(files) if files else None,
+                memo=list(known.values()),
+                emulator=emulator,
+                source=source,
+                runs_before=runs_before,
+            )
+        except ValueError as exc:  # files the sandbox refused (names, count, size)
+            raise InputError(str(exc)) from None
+        result.execution = result.execution.clipped(self.settings.output_chars)
+        return result
+
     async def check_answer(
         self, question: str, answer: str, checker_code: str | None = None, task: str | None = None
     ) -> CheckAnswerResult:
@@ -393,6 +502,20 @@ class CodeSteer:
         return CheckAnswerResult(
             **check.model_dump(), instructions=CHECKER_INSTRUCTIONS if check.verdict == "unverified" else None
         )
+
+
+def summarise_emulation(emulation: Emulation):
+    return summarise(
+        LmulateResult(
+            status=emulation.status,
+            execution=ExecResult(),
+            emulated=emulation.emulated,
+            pending=emulation.pending,
+            runs=emulation.runs,
+            message=emulation.message,
+        ),
+        host_prompt=False,
+    )
 
 
 def _answer_of(response: str, execution: ExecResult | None) -> str | None:

@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field
 
 from checkers.types import AnswerCheck, SymbolicReport
 
+from .lmulation import LmulateSummary
+
 
 class SymbolicSummary(BaseModel):
     verdict: str
@@ -41,6 +43,9 @@ class SteerResult(BaseModel):
     symbolic: SymbolicSummary | None = None
     answer: str | None = Field(None, description="the answer found in the last response")
     answer_check: AnswerCheck | None = None
+    lmulate: LmulateSummary | None = Field(
+        None, description="when the program called functions nobody wrote: the emulated values and any pending calls"
+    )
     warnings: list[str] = Field(
         default_factory=list, description="about this step; the server's start-up warnings are in codesteer://config"
     )
@@ -61,6 +66,9 @@ class RunCodeResult(BaseModel):
         description="names of the files the program left (figures as image content, others as embedded resources)",
     )
     session: str | None = Field(None, description="the handle of the persistent session this run used: pass it to continue")
+    lmulate: LmulateSummary | None = Field(
+        None, description="with lmulate=true: the emulated calls (values guessed by a model), pending calls, status"
+    )
 
 
 class CloseSessionResult(BaseModel):

@@ -41,7 +41,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     what.add_argument("--task-llm", help=f"the model under test, {MODEL_SPEC_HELP} (required unless --resume)")
     what.add_argument("--methods", default="all",
                       help="comma-separated: only_question, all_text, all_code, code_feedback, codesteer, "
-                           "codesteer+checks (codesteer plus the SymBench constraint checks); all = the paper's five")
+                           "codesteer+checks (codesteer plus the SymBench constraint checks), chain_of_code; "
+                           "all = the paper's five (all,chain_of_code adds Chain of Code beside them)")
     what.add_argument("--tasks", default="all", help="comma-separated SymBench task names, or all")
     what.add_argument("--limit", type=int, default=None, help="samples per task (a seeded subset of the stored data)")
     what.add_argument("--seed", type=int, default=_default(RunConfig, "seed"), help="chooses the --limit subset, and the generator seeds")
@@ -66,7 +67,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     server.add_argument("--server-token", default=None, help="bearer token for --server-url (default: $CODESTEER_AUTH_TOKEN)")
     server.add_argument("--guide", default=_default(ServerSpec, "guide"), help=f"guide of the started server: {GUIDE_SPEC_HELP}")
     server.add_argument("--sandbox", choices=sandbox_names(), default=_default(ServerSpec, "sandbox"), help="sandbox of the started server")
-    server.add_argument("--max-rounds", type=int, default=_default(ServerSpec, "max_rounds"), help="TaskLLM turns per sample in code_feedback and codesteer")
+    server.add_argument("--max-rounds", type=int, default=_default(ServerSpec, "max_rounds"), help="TaskLLM turns per sample in code_feedback, codesteer and chain_of_code")
     server.add_argument("--code-timeout", type=float, default=None, help="run_code timeout (s) for all_code / code_feedback")
 
     control = parser.add_argument_group("run control")

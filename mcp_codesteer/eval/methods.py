@@ -1,4 +1,4 @@
-"""The five methods a run compares, all driven through the server's tools.
+"""The methods a run compares, all driven through the server's tools.
 
 - only_question: the question alone, one turn.
 - all_text: the question with an instruction to reason in text only, one turn.
@@ -12,12 +12,18 @@
 - codesteer_checks: as codesteer, but steer_next is told the SymBench task, so the task's
   steering-time constraint check (Sudoku rules, Game 24 arithmetic, plan simulation; never
   the gold) also speaks. The paper's guide had no such check, so it is its own column.
+- chain_of_code: Chain of Code (Li et al., 2024): one program in which judgements are
+  left as calls to functions nobody wrote; run_code(lmulate=true) runs it, and the
+  TaskLLM itself emulates the calls the server reports as pending (the LMulator), until
+  the program finishes or the rounds run out.
 
 None of them sees a gold answer; scoring happens later, in the runner.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -42,6 +48,20 @@ FEEDBACK_TEMPLATE = (
     "Your program was run.\n{execution}\n\n"
     "If this output answers the question correctly, reply with the final answer only, in the form <<<answer>>>, "
     "without code. Otherwise, reply with a corrected complete program in a ```python block."
+)
+
+CHAIN_OF_CODE_INSTRUCTION = (
+    "Solve this by writing one complete Python program in a ```python block. Compute in code everything that "
+    "can be computed. For each step that needs judgement or world knowledge instead (is this sentence sarcastic? "
+    "is this object a fruit?), call a function that you do NOT define, with a name saying what it decides, e.g. "
+    "is_sarcastic(sentence): a language model will supply what each such call returns. Print the final answer "
+    "in the form <<<answer>>>. Reply with the program only."
+)
+EMULATE_TEMPLATE = (
+    "Your program was run. It called functions that nobody wrote, and you are to act as those functions: decide "
+    "what each call below returns, using judgement and world knowledge.\n{calls}\n\n"
+    "Reply with one ```json block: this object with each null replaced by the call's return value as JSON "
+    "(true/false, a number, a string, a list):\n```json\n{template}\n```"
 )
 
 FEEDBACK_CHARS = 2000
@@ -217,6 +237,52 @@ async def _steer(ctx: MethodContext, question: str, *, task: str | None) -> str:
     return final if final is not None else response
 
 
+_JSON_BLOCK = re.compile(r"```(?:json)?[ \t]*\n(.*?)```", re.DOTALL | re.IGNORECASE)
+
+
+def _values_from_reply(reply: str) -> dict[str, Any]:
+    """The object in the reply's last ```json block (or the reply itself); {} when none."""
+    for text in [*reversed(_JSON_BLOCK.findall(reply)), reply.strip()]:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            return data
+    return {}
+
+
+async def chain_of_code(ctx: MethodContext, question: str) -> str:
+    """Chain of Code through run_code(lmulate=true), with the TaskLLM as the LMulator.
+    The answer is what the program printed once every call had a value; without a
+    program, the response; at max_rounds (model turns) with calls still pending, none."""
+    messages = [Message(role="user", content=f"{question}\n\n{CHAIN_OF_CODE_INSTRUCTION}")]
+    response = await ctx.ask(messages)
+    code = extract_code(response)
+    if code is None:
+        return response
+    messages.append(Message(role="assistant", content=response))
+    emulated: dict[str, Any] = {}
+    while True:
+        args = {"code": code, "timeout_s": ctx.code_timeout_s, "lmulate": True, "emulated": emulated or None}
+        result = await ctx.tool("run_code", args)
+        lmulate = result.get("lmulate") or {}
+        pending = lmulate.get("pending") or []
+        status = lmulate.get("status")
+        if status not in ("needs_values", "error") or not pending or ctx.trace.rounds >= ctx.max_rounds:
+            # A run that still met calls without values printed placeholder-driven output: no answer.
+            return (result.get("stdout") or "") if status in ("finished", "limit", None) else ""
+        template = lmulate.get("next_emulated") or {c["key"]: None for c in pending}
+        calls = "\n".join(f"- {c['key']}  (line {c.get('line')}: {c.get('line_text') or ''})" for c in pending)
+        messages.append(
+            Message(role="user", content=EMULATE_TEMPLATE.format(calls=calls, template=json.dumps(template, indent=1)))
+        )
+        reply = await ctx.ask(messages)
+        messages.append(Message(role="assistant", content=reply))
+        values = _values_from_reply(reply)
+        emulated |= {k: v for k, v in values.items() if k in template and v is not None}
+
+
 MethodFn = Callable[[MethodContext, str], Awaitable[str]]
 
 METHOD_FUNCTIONS: dict[str, MethodFn] = {
@@ -226,6 +292,7 @@ METHOD_FUNCTIONS: dict[str, MethodFn] = {
     "code_feedback": code_feedback,
     "codesteer": codesteer,
     "codesteer_checks": codesteer_checks,
+    "chain_of_code": chain_of_code,
 }
 assert tuple(METHOD_FUNCTIONS) == METHODS
 
@@ -236,6 +303,7 @@ METHOD_TITLES = {
     "code_feedback": "Code + feedback",
     "codesteer": "CodeSteer",
     "codesteer_checks": "CodeSteer+checks",
+    "chain_of_code": "Chain of Code",
 }
 
 METHOD_FEEDBACK = {
@@ -250,6 +318,10 @@ METHOD_FEEDBACK = {
     "codesteer_checks": (
         "as codesteer, plus the SymBench task's steering-time constraint check (rules of the question, never the gold; "
         "tasks where a check would have to solve the question have none)"
+    ),
+    "chain_of_code": (
+        "the LMulator: the program's calls of functions nobody wrote are listed back and the TaskLLM supplies their "
+        "values, until the program finishes; no guide"
     ),
 }
 """What the TaskLLM got back in each method; recorded in the run's header and shown in the report."""

@@ -19,7 +19,9 @@ from ..settings import SandboxName
 FORMAT = "mcp-codesteer-eval"
 FORMAT_VERSION = 1
 
-Method = Literal["only_question", "all_text", "all_code", "code_feedback", "codesteer", "codesteer_checks"]
+Method = Literal[
+    "only_question", "all_text", "all_code", "code_feedback", "codesteer", "codesteer_checks", "chain_of_code"
+]
 METHODS: tuple[str, ...] = get_args(Method)
 PAPER_METHODS: tuple[str, ...] = METHODS[:5]
 """The methods of the paper's comparison; ``--methods all`` runs these. codesteer_checks adds the

@@ -1,8 +1,10 @@
+import json
+
 import anyio
 import pytest
 from eval_fakes import fake_reply, inprocess_tools, program_for
 
-from guide.chat import GenerateSettings, MockModel
+from guide.chat import FunctionModel, GenerateSettings, MockModel
 from mcp_codesteer.eval.methods import MethodContext, all_code, code_feedback, codesteer, only_question, parse_methods
 from mcp_codesteer.eval.records import RunConfig
 from mcp_codesteer.eval.runner import WorkItem, run_item
@@ -23,7 +25,7 @@ async def _run(method, llm, tmp_path, question: str = QUESTION, *, server: dict 
 
 
 def test_methods_parse_from_a_comma_list_or_all_and_unknown_names_are_named():
-    assert parse_methods("all") == ["only_question", "all_text", "all_code", "code_feedback", "codesteer"]
+    assert parse_methods("all") == ["only_question", "all_text", "all_code", "code_feedback", "codesteer", "chain_of_code"]
     assert parse_methods("codesteer, all-code") == ["codesteer", "all_code"]
     assert parse_methods("all,codesteer+checks")[-2:] == ["codesteer", "codesteer_checks"]
     with pytest.raises(ValueError, match="magic"):
@@ -144,3 +146,69 @@ async def test_a_verified_answer_is_scored_by_the_task(tmp_path):
     record = await _record(tmp_path, "only_question", MockModel(["<<<3>>>"]))
     assert record.status == "ok" and record.success and record.rounds == 1
     assert record.usage.input_tokens > 0 and record.key == "stand_in/s1/only_question"
+
+
+SARCASM_QUESTION = (
+    "How many of these sentences are sarcastic? 1. Oh great, another Monday. 2. I love sunny days. "
+    "3. Wow, what a surprise, the train is late again. 4. The cake was delicious. Answer as <<<number>>>."
+)
+SEEN: list = []
+SARCASM_PROGRAM = (
+    "```python\nsentences = ['Oh great, another Monday.', 'I love sunny days.', "
+    "'Wow, what a surprise, the train is late again.', 'The cake was delicious.']\n"
+    "print(f'<<<{sum(1 for s in sentences if is_sarcastic(s))}>>>')\n```"
+)
+
+
+def _lmulator_model(conversation, settings=None) -> str:
+    """A function model: writes the program, then acts as is_sarcastic when asked to."""
+    SEEN.append(list(conversation))
+    import json as _json
+    import re as _re
+
+    last = conversation[-1].content
+    if "act as those functions" not in last:
+        return SARCASM_PROGRAM
+    template = _json.loads(_re.search(r"```json\n(.*?)```", last, _re.DOTALL).group(1))
+    return "```json\n" + _json.dumps({k: ("great" in k or "Wow" in k) for k in template}) + "\n```"
+
+
+@pytest.mark.anyio
+async def test_chain_of_code_has_the_task_llm_emulate_the_calls_its_program_left_undefined(tmp_path):
+    from mcp_codesteer.eval.methods import chain_of_code
+
+    SEEN.clear()
+    answer, ctx = await _run(chain_of_code, FunctionModel(_lmulator_model), tmp_path, SARCASM_QUESTION)
+    assert answer.strip() == "<<<2>>>"
+    assert len(SEEN) == 2 and "act as those functions" in SEEN[1][-1].content
+    runs = [e for e in ctx.trace.events if e.kind == "tool"]
+    assert [e.arguments.get("lmulate") for e in runs] == [True, True]
+    assert runs[0].result["lmulate"]["status"] == "needs_values"
+    final = runs[-1].result["lmulate"]
+    assert final["status"] == "finished" and len(final["emulated"]) == 4
+    assert all(c["source"] == "host" and c["emulated"] for c in final["emulated"])
+
+
+@pytest.mark.anyio
+async def test_chain_of_code_with_scripted_replies_and_without_a_program(tmp_path):
+    from mcp_codesteer.eval.methods import chain_of_code
+
+    keys = [
+        "is_sarcastic('Oh great, another Monday.')", "is_sarcastic('I love sunny days.')",
+        "is_sarcastic('Wow, what a surprise, the train is late again.')", "is_sarcastic('The cake was delicious.')",
+    ]  # fmt: skip
+    values = "```json\n" + json.dumps(dict(zip(keys, [True, False, True, True]))) + "\n```"
+    answer, _ = await _run(chain_of_code, MockModel([SARCASM_PROGRAM, values]), tmp_path, SARCASM_QUESTION)
+    assert answer.strip() == "<<<3>>>"
+    answer, ctx = await _run(chain_of_code, MockModel(["It is <<<2>>>"]), tmp_path, SARCASM_QUESTION)
+    assert answer == "It is <<<2>>>" and all(e.kind == "model" for e in ctx.trace.events)
+
+
+@pytest.mark.anyio
+async def test_chain_of_code_stops_at_the_round_limit_when_the_model_never_gives_values(tmp_path):
+    from mcp_codesteer.eval.methods import chain_of_code
+
+    llm = MockModel([SARCASM_PROGRAM, "I am not sure."], cycle=True)
+    answer, ctx = await _run(chain_of_code, llm, tmp_path, SARCASM_QUESTION, max_rounds=3)
+    assert ctx.trace.rounds == 3
+    assert answer == "", "output computed from placeholders is no answer"

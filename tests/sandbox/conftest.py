@@ -7,7 +7,7 @@ is missing; under CI=true it must be there, so its absence fails instead.
 from __future__ import annotations
 
 import pytest
-from sandbox_helpers import TEST_DOCKER, TEST_LIMITS, require_docker
+from sandbox_helpers import TEST_DOCKER, TEST_LIMITS, LmulatingSandbox, require_docker
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +42,16 @@ async def local_sandbox(anyio_backend):
     await box.aclose()
 
 
-@pytest.fixture(params=["local", pytest.param("docker", marks=pytest.mark.docker)])
+@pytest.fixture(
+    params=[
+        "local",
+        pytest.param("docker", marks=pytest.mark.docker),
+        "local+lmulate",
+        pytest.param("docker+lmulate", marks=pytest.mark.docker),
+    ]
+)
 def sandbox(request):
-    """Each backend in turn."""
-    return request.getfixturevalue(f"{request.param}_sandbox")
+    """Each backend in turn, plain and with every run replayed by the LMulator."""
+    backend, _, lmulate = request.param.partition("+")
+    box = request.getfixturevalue(f"{backend}_sandbox")
+    return LmulatingSandbox(box) if lmulate else box

@@ -63,3 +63,30 @@ async def assert_nothing_left(box) -> None:
         return
     await box.settle()
     assert await box.stray_containers() == []
+
+
+class LmulatingSandbox:
+    """A backend whose every run goes through the LMulator's replay: the program first
+    makes one semantic call, so each run is a look-ahead run plus a replay, both with
+    the program's full (hostile) behaviour. Everything else is the wrapped backend's."""
+
+    PROBE = "__lm_ready = is_ready('go')\n"
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.asked: list[str] = []
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    async def run(self, code: str, *, timeout_s: float | None = None, stdin: str | None = None):
+        from sandbox.lmulate import Lmulator
+
+        async def ready(call):
+            self.asked.append(call.key)
+            return True
+
+        result = await Lmulator(self.inner).run(self.PROBE + code, timeout_s=timeout_s, stdin=stdin, emulator=ready)
+        assert result.status == "finished", (result.status, result.message, result.execution.summary())
+        assert result.runs == 2 and result.emulated[0].key == "is_ready('go')", result
+        return result.execution

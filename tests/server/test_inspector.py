@@ -49,3 +49,17 @@ def test_the_inspector_calls_each_tool_successfully(tmp_path, tool, args, field,
     result = _inspect(tmp_path, "--method", "tools/call", "--tool-name", tool, *flags)
     assert not result.get("isError")
     assert result["structuredContent"][field] == expected
+
+
+def test_the_inspector_drives_an_emulated_run_by_supplying_the_values_itself(tmp_path):
+    """Path (c) as a host without sampling does it: run, read the pending calls, call again with values."""
+    code = "items = ['apple', 'kale', 'plum']\nprint(sum(1 for x in items if is_fruit(x)))"
+    common = ["--method", "tools/call", "--tool-name", "run_code", "--tool-arg", f"code={code}", "--tool-arg", "lmulate=true"]
+    first = _inspect(tmp_path, *common)["structuredContent"]["lmulate"]
+    assert first["status"] == "needs_values"
+    assert sorted(first["next_emulated"]) == ["is_fruit('apple')", "is_fruit('kale')", "is_fruit('plum')"]
+    values = {key: "kale" not in key for key in first["next_emulated"]}
+    second = _inspect(tmp_path, *common, "--tool-arg", f"emulated={json.dumps(values)}")["structuredContent"]
+    assert second["stdout"] == "2\n"
+    assert second["lmulate"]["status"] == "finished"
+    assert [c["source"] for c in second["lmulate"]["emulated"]] == ["host"] * 3
