@@ -7,13 +7,14 @@ from .model_guide import GUIDE_MAX_TOKENS, ModelGuide
 from .prompts import ANSWER_FORMAT
 from .registry import GUIDE_SPEC_HELP, GuideModelOptions, create_guide
 from .text import cap_text
-from .types import Action, Guidance, Guide, Round, Trajectory
+from .types import Action, Emulation, Guidance, Guide, Round, Trajectory
 
 __all__ = [
     "ANSWER_FORMAT",
     "GUIDE_MAX_TOKENS",
     "GUIDE_SPEC_HELP",
     "Action",
+    "Emulation",
     "Guidance",
     "Guide",
     "GuideModelOptions",

@@ -181,7 +181,7 @@ def _render_emulation(round_: Round, limits: FormatLimits) -> str:
         lines += [f"  {c.key}" for c in em.pending]
     if em.message and em.status != "needs_values":
         lines.append(f"It stopped: {em.message}")
-    return cap("\n".join(lines), limits.output_chars)
+    return cap_text("\n".join(lines), limits.output_chars)
 
 
 def _render_check(round_: Round) -> str:

@@ -19,9 +19,8 @@ import anyio
 
 from checkers import AnswerCheck, analyze_code, check_with_task, extract_python, prose_of
 from checkers.answer import CHECKER_INSTRUCTIONS, CheckerInputError, run_checker, unverified
-from guide import Action, Guidance, Guide, Round, Trajectory, create_guide
+from guide import Action, Emulation, Guidance, Guide, Round, Trajectory, create_guide
 from guide.chat import ChatModel, aclose_model, resolve_chat_model
-from guide.types import Emulation
 from sandbox import ExecResult, Sandbox, SandboxInputError, create_sandbox, session_handles
 from sandbox.lmulate import EmulatedCall, LmulateResult, Lmulator, semantic_names
 from symbench.extract import answer_or_last_line, extract_answer
