@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
 import warnings
 from collections.abc import Awaitable, Callable
@@ -43,7 +42,6 @@ from sandbox.lmulate import (
     parse_emulated_value,
 )
 
-log = logging.getLogger(__name__)
 
 AskText = Callable[[str], Awaitable[str]]
 """One prompt in, the model's reply text out."""
