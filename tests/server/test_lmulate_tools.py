@@ -179,3 +179,19 @@ def test_an_unknown_lmulator_spec_stops_the_server_with_the_accepted_forms(tmp_p
     from mcp_codesteer.cli import main
 
     assert main(["serve", "--lmulator", "nonsense:x", "--data-dir", str(tmp_path), "--sandbox", "local"]) == 2
+
+
+async def test_an_emulated_run_reads_the_files_sent_with_it_in_every_replay(tmp_path):
+    code = "words = open('words.txt').read().split()\nprint(sum(1 for w in words if is_fruit(w)))\n"
+    async with Client(build_server(make_settings(tmp_path))) as client:
+        first = (
+            await client.call_tool("run_code", {"code": code, "lmulate": True, "files": {"words.txt": "apple kale plum"}})
+        ).structured_content
+        values = {key: "kale" not in key for key in first["lmulate"]["next_emulated"]}
+        second = (
+            await client.call_tool(
+                "run_code", {"code": code, "emulated": values, "files": {"words.txt": "apple kale plum"}}
+            )
+        ).structured_content
+    assert sorted(first["lmulate"]["next_emulated"]) == ["is_fruit('apple')", "is_fruit('kale')", "is_fruit('plum')"]
+    assert second["stdout"] == "2\n" and second["lmulate"]["status"] == "finished"
