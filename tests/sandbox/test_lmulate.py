@@ -206,7 +206,7 @@ async def test_records_forged_by_the_program_are_ignored_unless_they_name_a_call
 
 
 async def test_a_run_whose_records_may_be_lost_in_a_stderr_flood_is_not_taken_as_the_result(box):
-    code = "import sys\nsys.stderr.write('z' * 200_000)\nprint(is_odd(3))\n"
+    code = "import sys\nsys.stderr.write('z' * 200_000)\nx = is_odd(3)\nsys.stderr.write('z' * 200_000)\nprint(x)\n"
     result = await Lmulator(box).run(code, emulator=FunctionModel(lambda n: True))
     assert result.status == "error" and "stderr" in result.message
 
