@@ -79,14 +79,16 @@ class LmulatingSandbox:
     def __getattr__(self, name):
         return getattr(self.inner, name)
 
-    async def run(self, code: str, *, timeout_s: float | None = None, stdin: str | None = None):
+    async def run(self, code: str, *, timeout_s: float | None = None, stdin: str | None = None, files=None):
         from sandbox.lmulate import Lmulator
 
         async def ready(call):
             self.asked.append(call.key)
             return True
 
-        result = await Lmulator(self.inner).run(self.PROBE + code, timeout_s=timeout_s, stdin=stdin, emulator=ready)
+        result = await Lmulator(self.inner).run(
+            self.PROBE + code, timeout_s=timeout_s, stdin=stdin, files=files, emulator=ready
+        )
         assert result.status == "finished", (result.status, result.message, result.execution.summary())
         assert result.runs == 2 and result.emulated[0].key == "is_ready('go')", result
         return result.execution
