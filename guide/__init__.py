@@ -3,6 +3,7 @@
 Its chat models live in the subpackage :mod:`guide.chat`, the one model layer of the project.
 """
 
+from .chain_of_code import mixes_judgement_and_computation
 from .model_guide import GUIDE_MAX_TOKENS, ModelGuide
 from .prompts import ANSWER_FORMAT
 from .registry import GUIDE_SPEC_HELP, GuideModelOptions, create_guide
@@ -23,4 +24,5 @@ __all__ = [
     "Trajectory",
     "cap_text",
     "create_guide",
+    "mixes_judgement_and_computation",
 ]

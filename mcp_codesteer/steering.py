@@ -19,7 +19,16 @@ import anyio
 
 from checkers import AnswerCheck, analyze_code, check_with_task, extract_python, prose_of
 from checkers.answer import CHECKER_INSTRUCTIONS, CheckerInputError, run_checker, unverified
-from guide import Action, Emulation, Guidance, Guide, Round, Trajectory, create_guide
+from guide import (
+    Action,
+    Emulation,
+    Guidance,
+    Guide,
+    Round,
+    Trajectory,
+    create_guide,
+    mixes_judgement_and_computation,
+)
 from guide.chat import ChatModel, aclose_model, resolve_chat_model
 from sandbox import ExecResult, Sandbox, SandboxInputError, create_sandbox, session_handles
 from sandbox.lmulate import EmulatedCall, LmulateResult, Lmulator, semantic_names
@@ -262,7 +271,7 @@ class CodeSteer:
         if code is not None:
             round_.symbolic = analyze_code(code)
             if round_.symbolic.verdict != "syntax_error":
-                if semantic_names(code) and len(code.encode("utf-8")) <= self.settings.limits.max_code_bytes:
+                if self._emulates(trajectory, code):
                     round_.execution, round_.emulation = await self._emulate(trajectory, code, response, ask)
                 else:
                     round_.execution = await self._execute(sandbox, code)
@@ -283,6 +292,16 @@ class CodeSteer:
             verdict="unverified",
             reason=f"the {task} check did not finish within {limit:g} s; check the answer with a self-check program",
             method="task_constraints",
+        )
+
+    def _emulates(self, trajectory: Trajectory, code: str) -> bool:
+        """Whether this round's undefined calls are emulated (Chain of Code): only on a question
+        that mixes judgement with computation. Elsewhere an undefined function is a helper the
+        program forgot to write, and its NameError is fed back as a crash."""
+        return (
+            bool(semantic_names(code))
+            and len(code.encode("utf-8")) <= self.settings.limits.max_code_bytes
+            and mixes_judgement_and_computation(trajectory.question)[0]
         )
 
     async def _emulate(

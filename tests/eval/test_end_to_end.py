@@ -62,10 +62,7 @@ def test_a_run_against_an_openai_compatible_server_scores_each_method_as_it_shou
     assert fake.rate_limited == 2 and all(b["model"] == "fake-model" for b in fake.bodies)
     rates = _rates(run_dir)
     # the fake reasons wrongly in text and writes correct programs
-    assert rates == {
-        "only_question": 0.0, "all_text": 0.0, "all_code": 100.0, "code_feedback": 100.0, "codesteer": 100.0,
-        "chain_of_code": 100.0,
-    }  # fmt: skip
+    assert rates == {"only_question": 0.0, "all_text": 0.0, "all_code": 100.0, "code_feedback": 100.0, "codesteer": 100.0}
     _, records = read_run(run_dir)
     assert len(records) == len(TASKS) * 2 * len(PAPER_METHODS)
     assert all(r.usage.input_tokens and r.usage.output_tokens for r in records)  # taken from the API's usage

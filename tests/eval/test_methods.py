@@ -25,7 +25,8 @@ async def _run(method, llm, tmp_path, question: str = QUESTION, *, server: dict 
 
 
 def test_methods_parse_from_a_comma_list_or_all_and_unknown_names_are_named():
-    assert parse_methods("all") == ["only_question", "all_text", "all_code", "code_feedback", "codesteer", "chain_of_code"]
+    assert parse_methods("all") == ["only_question", "all_text", "all_code", "code_feedback", "codesteer"]
+    assert parse_methods("all,chain_of_code")[-2:] == ["codesteer", "chain_of_code"]
     assert parse_methods("codesteer, all-code") == ["codesteer", "all_code"]
     assert parse_methods("all,codesteer+checks")[-2:] == ["codesteer", "codesteer_checks"]
     with pytest.raises(ValueError, match="magic"):
