@@ -464,14 +464,11 @@ class CodeSteer:
         """
         sandbox, _ = self._backends()
         code = self.validate_code(code)
-        timeout = self.validate_timeout(timeout_s)
         if session is not None:
             raise InputError(
                 "lmulate replays the program from the start for every emulated value, which a persistent session "
                 "cannot do: leave session out"
             )
-        if stdin is not None and len(stdin.encode("utf-8")) > self.settings.limits.max_code_bytes:
-            raise InputError(f"stdin is over the limit of {self.settings.limits.max_code_bytes} bytes: send less input")
         limits = self.settings.lmulate
         try:
             known = {c.key: c for c in host_memo(emulated, limits)}
@@ -486,7 +483,7 @@ class CodeSteer:
         try:
             result = await Lmulator(sandbox, limits).run(
                 code,
-                timeout_s=timeout,
+                timeout_s=timeout_s,
                 stdin=stdin,
                 files=self._input_files(files) if files else None,
                 memo=list(known.values()),
@@ -494,7 +491,7 @@ class CodeSteer:
                 source=source,
                 runs_before=runs_before,
             )
-        except ValueError as exc:  # files the sandbox refused (names, count, size)
+        except ValueError as exc:  # a request over a limit (timeout, stdin, size), or files the sandbox refused
             raise InputError(str(exc)) from None
         result.execution = result.execution.clipped(self.settings.output_chars)
         return result

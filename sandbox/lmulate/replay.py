@@ -90,6 +90,9 @@ class Lmulator:
         ``max_replays``.
         """
         limits = self.limits
+        # The caller's request is checked as the caller sent it (SandboxInputError, a ValueError);
+        # what the prelude and the memo add is this module's to bound, below.
+        self.sandbox.limits.check_request(code, timeout_s, stdin)
         names = semantic_names(code)
         table: dict[str, EmulatedCall] = {c.key: c for c in (memo or [])}
         runs = runs_before
@@ -119,6 +122,12 @@ class Lmulator:
                 code, names, {k: table[k].value for k in order},
                 nonce=nonce, max_new=limits.max_pending_per_run, max_chars=limits.max_call_chars,
             )  # fmt: skip
+            if len(program.encode("utf-8", errors="replace")) > self.sandbox.limits.max_code_bytes:
+                return result(
+                    "limit", last,
+                    f"the program with its {len(table)} emulated values is over the sandbox's max_code_bytes "
+                    f"({self.sandbox.limits.max_code_bytes}): emulate fewer or shorter values, or send a shorter program",
+                )  # fmt: skip
             at = time.monotonic()
             extra = {"files": files} if files else {}  # every run starts from the same input files
             raw = await self.sandbox.run(program, timeout_s=timeout_s, stdin=stdin, **extra)

@@ -21,6 +21,16 @@ print(f"<<<{{sum(1 for s in sentences if is_sarcastic(s))}}>>>")
 ```"""
 
 
+CHECK_PROGRAM = f"""Checking by counting one sentence at a time:
+```python
+count = 0
+for sentence in {SENTENCES!r}:
+    if is_sarcastic(sentence):
+        count += 1
+print(f"<<<{{count}}>>>")
+```"""
+
+
 def fill(template_prompt: str) -> str:
     """The TaskLLM's answer to the guide's request for values: the program and the filled json block."""
     template = json.loads(re.search(r"```json\n(.*?)```", template_prompt, re.DOTALL).group(1))
@@ -44,7 +54,7 @@ async def test_a_host_without_sampling_solves_the_sarcasm_question_by_giving_the
             ).structured_content
             if step["done"]:
                 break
-            answers.append(PROGRAM)  # later rounds reuse the values already given
+            answers.append(CHECK_PROGRAM)  # a self-check; it reuses the values already given
         trajectory = json.loads((await client.read_resource(f"codesteer://sessions/{sid}")).contents[0].text)
     assert step["done"] and step["final_answer"] == str(EXPECTED), step
     emulated = trajectory["rounds"][-1]["emulation"]["emulated"]
