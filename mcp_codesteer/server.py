@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.streamable_http import MCP_SESSION_ID_HEADER
@@ -177,7 +178,8 @@ def build_server(settings: Settings | None = None, *, app: CodeSteer | None = No
             app.validate_code(code)
         except InputError as exc:
             raise ToolError(str(exc)) from None
-        return CheckSymbolicResult(**analyze_code(code).model_dump())
+        report = await anyio.to_thread.run_sync(analyze_code, code)  # seconds on a large program: off the loop
+        return CheckSymbolicResult(**report.model_dump())
 
     @server.tool(annotations=ToolAnnotations(title="Check an answer", open_world_hint=False))
     async def check_answer(

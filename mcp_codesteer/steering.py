@@ -269,7 +269,8 @@ class CodeSteer:
         code = extract_python(response)
         round_ = Round(index=len(trajectory.rounds) + 1, response=response, code=code)
         if code is not None:
-            round_.symbolic = analyze_code(code)
+            # a large program takes seconds to analyse: off the event loop
+            round_.symbolic = await anyio.to_thread.run_sync(analyze_code, code)
             if round_.symbolic.verdict != "syntax_error":
                 if self._emulates(trajectory, code):
                     round_.execution, round_.emulation = await self._emulate(trajectory, code, response, ask)

@@ -8,7 +8,6 @@ copy; otherwise a new LoRA adapter is trained on top of it.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +17,12 @@ from .data import load_rows
 from .modeling import (
     adapter_base,
     is_adapter,
-    last_checkpoint,
     load_model,
     load_tokenizer,
     lora_config,
     precision,
     require_training_stack,
+    run_training,
     trainer_arguments,
 )
 
@@ -70,10 +69,7 @@ def train(options: DPOOptions) -> dict[str, Any]:
 
 def train_rows(options: DPOOptions, rows: list[dict[str, Any]]) -> dict[str, Any]:
     trainer = build_trainer(options, rows)
-    started = time.perf_counter()
-    resume = last_checkpoint(options.out) if options.resume else None
-    result = trainer.train(resume_from_checkpoint=resume)
-    seconds = time.perf_counter() - started
+    train_metrics, seconds = run_training(trainer, options.out, options.resume)
     out = Path(options.out)
     model = trainer.model
     # TRL added a frozen "ref" adapter for the reference; only the trained one is the output
@@ -82,7 +78,7 @@ def train_rows(options: DPOOptions, rows: list[dict[str, Any]]) -> dict[str, Any
     else:
         trainer.save_model(str(out))
     trainer.processing_class.save_pretrained(str(out))
-    metrics = {**result.metrics, "train_seconds": round(seconds, 2), "pairs": len(rows)}
+    metrics = {**train_metrics, "train_seconds": round(seconds, 2), "pairs": len(rows)}
     write_card(out, stage="dpo", base_model=base_of(Path(options.sft)), options=as_dict(options), metrics=metrics,
                data=Path(options.data), lora=is_adapter(options.sft) or not options.full, parent=str(options.sft))
     return metrics

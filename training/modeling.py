@@ -7,6 +7,7 @@ torch, transformers, peft and trl are imported inside the functions, so importin
 from __future__ import annotations
 
 import importlib.util
+import time
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +122,14 @@ def last_checkpoint(out: Path) -> str | None:
     from transformers.trainer_utils import get_last_checkpoint
 
     return get_last_checkpoint(str(out)) if Path(out).is_dir() else None
+
+
+def run_training(trainer: Any, out: str | Path, resume: bool) -> tuple[dict[str, Any], float]:
+    """Train (from the last checkpoint in ``out`` when ``resume``); the metrics and the seconds taken."""
+    started = time.perf_counter()
+    checkpoint = last_checkpoint(Path(out)) if resume else None
+    result = trainer.train(resume_from_checkpoint=checkpoint)
+    return dict(result.metrics), time.perf_counter() - started
 
 
 def _checkpointing_field() -> str:

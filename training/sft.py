@@ -9,7 +9,6 @@ one multi-round trajectory teaches every decision it holds ("multi-round SFT").
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +17,12 @@ from .config import SFTOptions, as_dict
 from .data import load_rows
 from .modeling import (
     is_adapter,
-    last_checkpoint,
     load_model,
     load_tokenizer,
     lora_config,
     precision,
     require_training_stack,
+    run_training,
     trainer_arguments,
 )
 
@@ -110,14 +109,11 @@ def train(options: SFTOptions) -> dict[str, Any]:
 
 def train_rows(options: SFTOptions, rows: list[dict[str, Any]]) -> dict[str, Any]:
     trainer = build_trainer(options, rows)
-    started = time.perf_counter()
-    resume = last_checkpoint(options.out) if options.resume else None
-    result = trainer.train(resume_from_checkpoint=resume)
-    seconds = time.perf_counter() - started
+    train_metrics, seconds = run_training(trainer, options.out, options.resume)
     out = Path(options.out)
     trainer.save_model(str(out))
     trainer.processing_class.save_pretrained(str(out))
-    metrics = {**result.metrics, "train_seconds": round(seconds, 2), "examples": len(trainer.train_dataset)}
+    metrics = {**train_metrics, "train_seconds": round(seconds, 2), "examples": len(trainer.train_dataset)}
     write_card(out, stage="sft", base_model=options.model, options=as_dict(options), metrics=metrics,
                data=Path(options.data), lora=not options.full)
     return metrics
