@@ -28,3 +28,14 @@ def real_model_requests():
 @pytest.fixture
 def anyio_backend():
     return "asyncio"
+
+
+@pytest.fixture
+def symbench_dir() -> Path:
+    """The SymBench data folder; skips with how to point at it where it is absent."""
+    from symbench.paths import default_data_dir
+
+    found = default_data_dir()
+    if found is None or not Path(found).is_dir():
+        pytest.skip("SymBench data not found: set CODESTEER_SYMBENCH_DIR to the folder holding the datasets")
+    return Path(found)

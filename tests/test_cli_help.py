@@ -7,16 +7,6 @@ import pytest
 from mcp_codesteer.cli import main as cli_main
 
 
-@pytest.fixture
-def symbench_dir():
-    from symbench.paths import default_data_dir
-
-    found = default_data_dir()
-    if found is None or not found.is_dir():
-        pytest.skip("SymBench data not found: set CODESTEER_SYMBENCH_DIR to the folder holding the datasets")
-    return found
-
-
 def _help(capsys, *argv: str) -> str:
     with pytest.raises(SystemExit) as stop:
         cli_main([*argv, "--help"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from sarcasm_sentences import SENTENCES, judge
 
 from sandbox.lmulate import (
     CallKeyError,
@@ -21,18 +22,6 @@ from sandbox.lmulate import (
 
 pytestmark = pytest.mark.anyio
 
-SENTENCES = [
-    "Oh great, another Monday.",
-    "I love sunny days.",
-    "Wow, what a surprise, the train is late again.",
-    "The cake was delicious.",
-    "Sure, because waiting two hours is my favourite hobby.",
-    "We adopted a puppy yesterday.",
-    "Fantastic, the printer jammed again.",
-    "Thanks for the flowers.",
-    "Oh wonderful, it's raining on my day off.",
-    "The meeting ended early.",
-]
 
 
 @pytest.fixture(params=["local", pytest.param("docker", marks=pytest.mark.docker)])
@@ -52,10 +41,6 @@ class FunctionModel:
         return self.fn(*call.args, **call.kwargs)
 
 
-def sarcastic(sentence: str) -> bool:
-    return sentence.split(",")[0] in ("Oh great", "Wow", "Sure", "Fantastic", "Oh wonderful")
-
-
 SARCASM = textwrap.dedent(
     f"""
     sentences = {SENTENCES!r}
@@ -70,13 +55,13 @@ SARCASM = textwrap.dedent(
 
 @pytest.mark.parametrize("lookahead", [16, 1])
 async def test_counting_sarcastic_sentences_returns_the_count_the_model_implies(box, lookahead):
-    model = FunctionModel(sarcastic)
+    model = FunctionModel(judge)
     result = await Lmulator(box, LmulateLimits(max_pending_per_run=lookahead)).run(SARCASM, emulator=model, source="fn")
     assert result.status == "finished", result.message
-    assert result.execution.stdout.strip() == f"<<<{sum(map(sarcastic, SENTENCES))}>>>"
+    assert result.execution.stdout.strip() == f"<<<{sum(map(judge, SENTENCES))}>>>"
     assert result.execution.ok and result.execution.stderr == ""
     assert sorted(model.asked) == sorted(f"is_sarcastic({s!r})" for s in SENTENCES)
-    assert [c.value for c in result.emulated] == [sarcastic(c.args[0]) for c in result.emulated]
+    assert [c.value for c in result.emulated] == [judge(c.args[0]) for c in result.emulated]
     assert all(c.source == "fn" and c.emulated for c in result.emulated)
     assert result.runs == (2 if lookahead == 16 else len(SENTENCES) + 1)
     assert any("emulated by a language model" in n for n in result.execution.notes)
@@ -133,7 +118,7 @@ async def test_without_an_emulator_the_pending_calls_are_reported_with_their_lin
     assert [c.args[0] for c in result.pending] == SENTENCES
     assert {c.line for c in result.pending} == {5}
     assert result.pending[0].line_text == "if is_sarcastic(s):"
-    memo = [EmulatedCall(**c.model_dump(), value=sarcastic(c.args[0]), source="host") for c in result.pending]
+    memo = [EmulatedCall(**c.model_dump(), value=judge(c.args[0]), source="host") for c in result.pending]
     done = await Lmulator(box).run(SARCASM, memo=memo)
     assert done.status == "finished" and done.execution.stdout.strip() == "<<<5>>>"
 

@@ -8,7 +8,8 @@ import re
 
 import pytest
 from mcp import Client
-from test_lmulate_tools import EXPECTED, QUESTION, SENTENCES, SamplingHost, judge, make_settings
+from sarcasm_sentences import SENTENCES, judge
+from test_lmulate_tools import EXPECTED, QUESTION, SamplingHost, make_settings
 
 from guide.chain_of_code import CHAIN_OF_CODE_HINT
 from mcp_codesteer.server import build_server

@@ -11,6 +11,7 @@ from mcp import Client, types
 
 from mcp_codesteer.server import build_server
 from mcp_codesteer.settings import Settings
+from sarcasm_sentences import SENTENCES, judge
 
 pytestmark = pytest.mark.anyio
 
@@ -18,19 +19,7 @@ pytestmark = pytest.mark.anyio
 def make_settings(tmp_path, **overrides) -> Settings:
     return Settings(data_dir=tmp_path / "data", sandbox="local", **overrides)
 
-SENTENCES = [
-    "Oh great, another Monday.",
-    "I love sunny days.",
-    "Wow, what a surprise, the train is late again.",
-    "The cake was delicious.",
-    "Sure, because waiting two hours is my favourite hobby.",
-    "We adopted a puppy yesterday.",
-    "Fantastic, the printer jammed again.",
-    "Thanks for the flowers.",
-    "Oh wonderful, it's raining on my day off.",
-    "The meeting ended early.",
-]
-SARCASTIC_MARKERS = ("great", "Wow", "Sure,", "Fantastic", "wonderful")
+
 QUESTION = "How many of these sentences are sarcastic: " + " | ".join(SENTENCES)
 PROGRAM = f'''
 """Count the sarcastic sentences."""
@@ -41,12 +30,6 @@ for s in sentences:
         count += 1
 print(f"<<<{{count}}>>>")
 '''
-
-
-def judge(sentence: str) -> bool:
-    return any(m in sentence for m in SARCASTIC_MARKERS)
-
-
 EXPECTED = sum(judge(s) for s in SENTENCES)
 
 

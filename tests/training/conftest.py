@@ -19,12 +19,3 @@ def tiny_base(tmp_path_factory) -> Path:
         pytest.importorskip(module, reason=TRAIN_EXTRA)
     return build_tiny_model(tmp_path_factory.mktemp("tiny") / "base")
 
-
-@pytest.fixture
-def symbench_dir() -> Path:
-    from symbench.paths import default_data_dir
-
-    found = default_data_dir()
-    if found is None or not Path(found).is_dir():
-        pytest.skip("SymBench data not found: set CODESTEER_SYMBENCH_DIR to the folder holding the datasets")
-    return Path(found)
