@@ -2,6 +2,7 @@
 
 import pytest
 
+from gold_checks import assert_stored_golds_verify
 from symbench.registry import get_task
 from symbench.tasks import constrained_linear_arrangement as cla
 
@@ -32,12 +33,7 @@ def test_elements_readings_differ_only_when_the_opponent_card_acts():
 
 
 def test_stored_golds_verify_in_both_modes_and_by_the_question_alone(samples):
-    assert len(samples) == 180
-    for sample in samples:
-        answer = TASK.gold_answer(sample)
-        assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
-        assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.check(sample.question, answer).verdict == "correct", sample.id
+    assert_stored_golds_verify(TASK, samples, 180)
 
 
 def test_another_consistent_sequence_is_accepted_in_strict_mode_only(samples):

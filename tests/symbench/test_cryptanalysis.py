@@ -1,5 +1,6 @@
 """Cryptanalysis: the feedback rules, consistency checking without a gold, stored golds, generator."""
 
+from gold_checks import assert_stored_golds_verify
 from symbench.tasks import cryptanalysis as cr
 
 TASK = cr.TASK
@@ -19,13 +20,7 @@ def test_feedback_judges_each_item_against_both_password_items():
 
 
 def test_stored_golds_verify_and_are_the_only_consistent_password(samples):
-    assert len(samples) == 90
-    for sample in samples:
-        assert TASK.gold_defect(sample) is None
-        answer = TASK.gold_answer(sample)
-        assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
-        assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.check(sample.question, answer).verdict == "correct", sample.id
+    assert_stored_golds_verify(TASK, samples, 90)
     for sample in samples[:15]:
         assert cr.consistent_passwords(sample.metadata["conditions"]) == ["".join(sample.gold)]
 

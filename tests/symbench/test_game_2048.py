@@ -2,6 +2,7 @@
 
 import pytest
 
+from gold_checks import assert_stored_golds_verify
 from symbench.tasks import game_2048 as g2048
 
 TASK = g2048.TASK
@@ -20,13 +21,7 @@ def test_a_tile_merges_with_an_equal_number_and_the_doubled_tile_moves_on():
 
 
 def test_stored_golds_verify_in_both_modes_and_by_question_alone(samples):
-    assert len(samples) == 180
-    for sample in samples:
-        assert TASK.gold_defect(sample) is None
-        answer = TASK.gold_answer(sample)
-        assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
-        assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
+    assert_stored_golds_verify(TASK, samples, 180)
 
 
 def test_every_stored_question_is_rendered_back_exactly(samples):

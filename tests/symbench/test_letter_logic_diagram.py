@@ -2,6 +2,7 @@
 
 import pytest
 
+from gold_checks import assert_stored_golds_verify
 from symbench.tasks import letter_logic_diagram as lld
 
 TASK = lld.TASK
@@ -44,13 +45,7 @@ def as_answer(grid):
 
 
 def test_stored_golds_verify_in_both_modes_and_by_question_alone(samples):
-    assert len(samples) == 180
-    for sample in samples:
-        assert TASK.gold_defect(sample) is None
-        answer = TASK.gold_answer(sample)
-        assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
-        assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.check(sample.question, answer).verdict == "correct", sample.id
+    assert_stored_golds_verify(TASK, samples, 180)
 
 
 def test_a_stored_question_is_rendered_back_exactly(samples):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from gold_checks import assert_stored_golds_verify
 from symbench.registry import get_task
 from symbench.tasks import light_puzzles as lp
 
@@ -22,12 +23,7 @@ def test_press_toggles_every_listed_light_once_per_press():
 
 
 def test_every_stored_gold_verifies_in_both_modes_and_by_the_question_alone(samples):
-    assert len(samples) == 180
-    for sample in samples:
-        answer = TASK.gold_answer(sample)
-        assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
-        assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
+    assert_stored_golds_verify(TASK, samples, 180)
 
 
 def test_sample_ids_name_the_folder_and_sample_and_are_unique(samples):

@@ -1,5 +1,6 @@
 """Matrix Transformation: clockwise rotation, answer formats, stored golds, generator."""
 
+from gold_checks import assert_stored_golds_verify
 from symbench.registry import get_task
 from symbench.tasks import matrix_transformation as mt
 
@@ -17,12 +18,7 @@ def test_the_full_stop_after_the_last_row_is_not_read_as_a_cell():
 
 
 def test_every_stored_gold_verifies_in_both_modes_and_by_the_question_alone(samples):
-    assert len(samples) == 180
-    for sample in samples:
-        answer = TASK.gold_answer(sample)
-        assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
-        assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
+    assert_stored_golds_verify(TASK, samples, 180)
 
 
 def test_nested_lists_rows_and_quoted_cells_are_accepted(samples):

@@ -1,5 +1,6 @@
 """Statistical Counting: run scoring, stored golds, generator."""
 
+from gold_checks import assert_stored_golds_verify
 from symbench.registry import get_task
 from symbench.tasks import statistical_counting as sc
 
@@ -17,12 +18,7 @@ def test_each_long_enough_run_scores_once_whatever_its_length():
 
 
 def test_every_stored_gold_verifies_in_both_modes_and_by_the_question_alone(samples):
-    assert len(samples) == 180
-    for sample in samples:
-        answer = TASK.gold_answer(sample)
-        assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
-        assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
+    assert_stored_golds_verify(TASK, samples, 180)
 
 
 def test_a_wrong_total_or_two_numbers_are_rejected(samples):

@@ -4,6 +4,7 @@ import csv
 
 import pytest
 
+from gold_checks import assert_stored_golds_verify
 from symbench.paths import default_data_dir
 from symbench.tasks import string_insertion as si
 
@@ -32,13 +33,7 @@ def test_the_task_title_is_the_paper_tables():
 
 
 def test_stored_golds_verify_in_both_modes_and_by_question_alone(samples):
-    assert len(samples) == 180
-    for sample in samples:
-        assert TASK.gold_defect(sample) is None
-        answer = TASK.gold_answer(sample)
-        assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
-        assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
+    assert_stored_golds_verify(TASK, samples, 180)
 
 
 def test_a_stored_question_is_rendered_back_exactly(samples):

@@ -1,5 +1,6 @@
 """String synthesis: methods applied as often as they can on their turn, stored golds, generator."""
 
+from gold_checks import assert_stored_golds_verify
 from symbench.tasks import string_synthesis as ss
 
 TASK = ss.TASK
@@ -20,13 +21,7 @@ def test_a_method_runs_as_often_as_the_stock_allows_on_its_turn():
 
 
 def test_stored_golds_verify_in_both_modes_and_by_question_alone(samples):
-    assert len(samples) == 180
-    for sample in samples:
-        assert TASK.gold_defect(sample) is None
-        answer = TASK.gold_answer(sample)
-        assert TASK.verify(sample, answer, "strict").verdict == "correct", sample.id
-        assert TASK.verify(sample, answer, "faithful").verdict == "correct", sample.id
-        assert TASK.reference_check(sample.question, answer).verdict == "correct", sample.id
+    assert_stored_golds_verify(TASK, samples, 180)
 
 
 def test_a_stored_question_is_rendered_back_exactly(samples):
