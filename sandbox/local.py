@@ -48,10 +48,9 @@ _BOOTSTRAP = Path(__file__).with_name("_bootstrap.py")
 # The image's matplotlib backend, shared so figures are saved and named alike on both backends.
 _MPL_BACKEND = Path(__file__).with_name("image") / "runtime" / "codesteer_mpl.py"
 _MPL_DIR_IN_BOX = "/sandbox/mpl"
-_INPUT_DIR_IN_BOX = "/sandbox/in"  # the caller's files, copied into /work before the program starts
+_INPUT_DIR_IN_BOX = "/sandbox/in"  # the caller's files, copied into the work directory before the program starts
 _ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
-    "HOME": "/work",
     "LANG": "C.UTF-8",
     "MPLBACKEND": "module://codesteer_mpl",
     "MPLCONFIGDIR": "/tmp",
@@ -84,6 +83,15 @@ def _interpreter_roots() -> list[str]:
     roots = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
     roots.add(os.path.dirname(os.path.dirname(os.path.realpath(sys.executable))))
     return sorted(r for r in roots if not r.startswith("/usr"))
+
+
+def _work_dir_in_box(roots: list[str]) -> str:
+    """/work, unless the interpreter is bound inside it (a checkout under /work): the work
+    directory must hold only what the program writes, not the host's folders."""
+    for candidate in ("/work", "/sandbox/work"):
+        if not any(r == candidate or r.startswith(candidate + "/") for r in roots):
+            return candidate
+    raise RuntimeError("no work directory for the local sandbox is free of the interpreter's folders")
 
 
 class LocalSandbox:
@@ -194,6 +202,7 @@ class LocalSandbox:
             return [*self._drop, self._python, "-I", str(_BOOTSTRAP), str(main_py), limits_json, str(files_fd),
                     str(_MPL_BACKEND.parent), *([str(input_dir)] if input_dir is not None else [])]
         tmpfs = str(self.limits.tmpfs_mb * 1024 * 1024)
+        work = _work_dir_in_box(_interpreter_roots())
         cmd = [self._bwrap, "--die-with-parent", "--new-session", "--hostname", "sandbox"]
         if self._drop:
             # No user namespace (its uid would map to host root): the sandbox keeps only
@@ -218,13 +227,16 @@ class LocalSandbox:
             "--ro-bind-try", "/proc/sys", "/proc/sys",
             "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger",
             "--dev", "/dev",
+            # a nested work directory's parents, world-searchable (bwrap as root makes them 0700)
+            *[arg for parent in reversed(Path(work).parents) if str(parent) != "/"
+              for arg in ("--perms", "0755", "--dir", str(parent))],
             "--perms", "1777", "--size", tmpfs, "--tmpfs", "/dev/shm",
-            "--perms", "1777", "--size", tmpfs, "--tmpfs", "/work",
+            "--perms", "1777", "--size", tmpfs, "--tmpfs", work,
             "--perms", "1777", "--size", tmpfs, "--tmpfs", "/tmp",
         ]  # fmt: skip
         # After the tmpfs mounts, so an interpreter under /tmp (a venv there) is not hidden.
         # Parents made world-searchable first: bwrap run as root makes them 0700.
-        made: set[str] = {"/", "/usr", "/work", "/tmp"}
+        made: set[str] = {"/", "/usr", "/tmp", work, *map(str, Path(work).parents)}
         for root in [*_interpreter_roots(), "/sandbox/boot.py", f"{_MPL_DIR_IN_BOX}/codesteer_mpl.py"]:
             for parent in reversed(Path(root).parents):
                 if str(parent) not in made:
@@ -239,7 +251,7 @@ class LocalSandbox:
             *(["--ro-bind", str(input_dir), _INPUT_DIR_IN_BOX] if input_dir is not None else []),
             # Unsized tmpfs mounts bwrap makes itself: nothing may be written there.
             "--remount-ro", "/dev", "--remount-ro", "/",
-            "--chdir", "/work", "--clearenv",
+            "--chdir", work, "--clearenv", "--setenv", "HOME", work,
         ]  # fmt: skip
         for key, value in _ENV.items():
             cmd += ["--setenv", key, value]

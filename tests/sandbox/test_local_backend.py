@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from sandbox import SandboxLimits
-from sandbox.local import RUN_AS_UID, LocalSandbox
+from sandbox.local import RUN_AS_UID, LocalSandbox, _interpreter_roots, _work_dir_in_box
 
 pytestmark = pytest.mark.anyio
 needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
@@ -28,11 +28,12 @@ async def test_output_past_the_cap_keeps_its_head_and_tail_and_is_flagged():
 @needs_bwrap
 async def test_the_code_runs_as_an_unprivileged_user_in_an_empty_work_directory():
     box = LocalSandbox()
-    result = await box.run("import os\nprint(os.getuid(), os.getcwd(), [n for n in os.listdir('.') if os.path.isfile(n)])")
-    uid, cwd, files = result.stdout.strip().split(" ", 2)
+    result = await box.run("import os\nprint(os.getuid(), os.getcwd(), os.listdir('.'), os.environ['HOME'])")
+    uid, cwd, entries, home = result.stdout.strip().split(" ", 3)
     # As root the code runs as the dedicated host uid; otherwise as nobody in its own user namespace.
     assert int(uid) == (RUN_AS_UID if os.geteuid() == 0 else 65534)
-    assert (cwd, files) == ("/work", "[]")
+    # /work, or /sandbox/work where the server's interpreter lives under /work (a checkout there)
+    assert cwd == home == _work_dir_in_box(_interpreter_roots()) and entries == "[]"
     assert result.isolated and result.backend == "local"
 
 
@@ -40,8 +41,7 @@ async def test_the_code_runs_as_an_unprivileged_user_in_an_empty_work_directory(
 async def test_runs_do_not_see_each_others_files():
     box = LocalSandbox()
     await box.run("open('left_behind.txt', 'w').write('x')\nopen('/tmp/also.txt', 'w').write('y')")
-    # Files only: an interpreter bound under /work (a dev venv) shows up as a directory.
-    result = await box.run("import os\nprint([n for n in os.listdir('.') if os.path.isfile(n)], 'also.txt' in os.listdir('/tmp'))")
+    result = await box.run("import os\nprint(os.listdir('.'), 'also.txt' in os.listdir('/tmp'))")
     assert result.stdout.strip() == "[] False"
 
 
@@ -68,3 +68,10 @@ async def test_the_code_runs_in_the_servers_own_environment_even_from_a_venv():
 
     result = await LocalSandbox().run("import sys\nprint(sys.prefix)")
     assert result.stdout.strip() == sys.prefix  # a venv's site-packages (numpy, sympy) are visible
+
+
+def test_the_work_directory_moves_aside_when_the_interpreter_lives_under_work():
+    assert _work_dir_in_box(["/opt/venv", "/usr/local"]) == "/work"
+    assert _work_dir_in_box(["/work/checkout/.venv"]) == "/sandbox/work"
+    assert _work_dir_in_box(["/work"]) == "/sandbox/work"
+    assert _work_dir_in_box(["/workspace/.venv"]) == "/work"
