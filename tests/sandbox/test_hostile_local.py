@@ -35,11 +35,14 @@ async def test_memory_spread_over_processes_is_stopped_and_said_on_every_cgroup_
             children.append(pid)
         held = b"y" * ({share} << 20)
         for pid in children:
-            os.waitpid(pid, 0)
+            _, status = os.waitpid(pid, 0)
+            print("killed" if os.WIFSIGNALED(status) else "finished")
         """
     )
     result = await local_sandbox.run(code, timeout_s=8)
-    assert not result.ok
+    # The OOM killer picks its victim: the parent (the run fails) or children (the parent sees them killed).
+    assert not result.ok or "killed" in result.stdout.split(), result.summary()
+    assert "finished" not in result.stdout.split()  # no process lived out its 30 s holding its share
     assert any("memory limit" in note for note in result.notes), result.summary()
     await assert_still_works(local_sandbox)
 
