@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ import time
 import anyio
 import pytest
 from mcp import Client, StdioServerParameters
+from http_serve import start_http_server
 from sandbox_helpers import TEST_LIMITS, require_docker
 
 from mcp_codesteer.server import build_server
@@ -71,31 +71,8 @@ async def test_check_answer_with_an_answer_over_the_limit_says_what_to_send(tmp_
     assert flipped.is_error and "reads as a verdict" in flipped.content[0].text
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start_http(tmp_path, **extra: str) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mcp_codesteer.cli", "serve", "--transport", "http", "--port", str(port)],
-        env=_server_env(tmp_path, "docker", **extra),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc, f"http://127.0.0.1:{port}/mcp"
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited: {proc.stderr.read().decode()}")
-            time.sleep(0.1)
-    proc.kill()
-    pytest.fail("the HTTP server did not start within 60 s")
+    return start_http_server(_server_env(tmp_path, "docker", **extra))
 
 
 def _stop(proc: subprocess.Popen) -> None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
+from http_serve import start_http_server
 from mcp import Client, StdioServerParameters
 
 pytestmark = pytest.mark.anyio
@@ -40,36 +39,12 @@ async def test_serve_over_stdio_lists_and_calls_the_tools(tmp_path):
         assert ran["stdout"] == "over stdio\n"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def http_server(tmp_path):
-    port = _free_port()
     env = _server_env(tmp_path)
     env["CODESTEER_AUTH_TOKEN"] = "test-token-123"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mcp_codesteer.cli", "serve", "--transport", "http", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited: {proc.stderr.read().decode()}")
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("the HTTP server did not start within 30 s")
-    yield f"http://127.0.0.1:{port}/mcp"
+    proc, url = start_http_server(env, timeout_s=30, stdout=subprocess.PIPE)
+    yield url
     proc.terminate()
     try:
         _, stderr = proc.communicate(timeout=10)
